@@ -1,0 +1,64 @@
+# Buurthuis — the two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+APP    := $(BIN)/flask --app wsgi
+PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: install run serve test test-sqlite test-postgresql lint format translations-extract translations-check bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy=false -i $< -o $@ -l $* 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@ -l $*
+
+install: $(VENV)/.installed $(MO)
+
+run: install
+	$(APP) db upgrade
+	$(APP) demo
+	@echo "Buurthuis draait op http://127.0.0.1:5000 (stoppen met Ctrl+C)"
+	$(APP) run --host 127.0.0.1 --port 5000
+
+test: install lint translations-check
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		$(MAKE) --no-print-directory test-postgresql; \
+	else \
+		echo "TEST_DATABASE_URL is not set: the suite ran on SQLite only."; \
+	fi
+
+test-sqlite: install
+	@echo "== test suite on SQLite =="
+	$(BIN)/python -m pytest
+
+test-postgresql: install
+	@echo "== test suite on PostgreSQL ($$TEST_DATABASE_URL) =="
+	TEST_DB_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+translations-extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+
+translations-check: install
+	$(BIN)/python scripts/check_translations.py
+
+bench: install
+	$(BIN)/python bench/booking_bench.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite* .pytest_cache .ruff_cache

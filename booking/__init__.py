@@ -1,0 +1,68 @@
+"""Buurthuis: room booking and anonymous visitor check-in for community centres."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE_DIR, Config, resolve_secret_key
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | None) -> None:
+    if config is None or isinstance(config, Mapping):
+        app.config.from_object(CONFIGS[os.environ.get("BUURTHUIS_ENV", "development")])
+        app.config.update(config or {})
+    elif isinstance(config, str):
+        app.config.from_object(CONFIGS[config])
+    else:
+        app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        if app.config.get("ENV_NAME") == "production":
+            raise RuntimeError("SECRET_KEY must be set in the environment in production")
+        app.config["SECRET_KEY"] = resolve_secret_key(Config)
+
+
+def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. Nothing here touches the database or starts a scheduler."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PROJECT_DIR / "static"),
+    )
+    _load_config(app, config)
+
+    from booking import cli, errors, i18n, security
+    from booking.database import install_sqlite_transaction_control
+    from booking.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_transaction_control(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from booking.accounts import bp as accounts_bp
+    from booking.api import bp as api_bp
+    from booking.beheer import bp as beheer_bp
+    from booking.public import bp as public_bp
+    from kiosk import bp as kiosk_bp
+
+    for blueprint in (public_bp, accounts_bp, beheer_bp, api_bp, kiosk_bp):
+        app.register_blueprint(blueprint)

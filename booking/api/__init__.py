@@ -1,0 +1,10 @@
+"""The JSON API under /api/v1 (DESIGN section 10)."""
+
+from flask import Blueprint
+
+from booking.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # JSON only: writes require Content-Type application/json, which no form can send
+
+from booking.api import views  # noqa: E402,F401

@@ -1,0 +1,36 @@
+"""The JSON error shape of DESIGN section 10: {"error": {"code", "message", "details"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from werkzeug.wrappers import Response
+
+
+class ApiError(Exception):
+    """Raised by API views; rendered as the JSON error with its status."""
+
+    def __init__(
+        self, status: int, code: str, message: str, details: Any = None, **extra: Any
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details if details is not None else {}
+        self.extra = extra
+
+
+def api_error(status: int, code: str, message: str, details: Any = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {
+        "error": {"code": code, "message": message, "details": details if details is not None else {}}
+    }
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def render_api_error(error: ApiError) -> Response:
+    return api_error(error.status, error.code, error.message, error.details, **error.extra)

@@ -1,0 +1,30 @@
+"""Reading JSON bodies strictly: the right content type, an object, known field types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from booking.api.errors import ApiError
+
+
+def json_body() -> dict[str, Any]:
+    if not request.is_json:
+        raise ApiError(415, "verkeerd_formaat", "Stuur de gegevens als JSON (Content-Type: application/json).")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "ongeldige_json", "De JSON kon niet worden gelezen.")
+    if not isinstance(data, dict):
+        raise ApiError(400, "ongeldige_json", "Verwacht een JSON-object.")
+    return data
+
+
+def string_field(data: dict[str, Any], name: str, *, max_length: int = 200) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ApiError(400, "ongeldig_veld", f"Het veld '{name}' ontbreekt of is leeg.", {"field": name})
+    if len(value) > max_length:
+        raise ApiError(400, "ongeldig_veld", f"Het veld '{name}' is te lang (hoogstens {max_length} tekens).",
+                       {"field": name})
+    return value

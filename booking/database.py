@@ -1,0 +1,62 @@
+"""Engine set-up that the models cannot express: SQLite pragmas and write transactions.
+
+Python 3.11's sqlite3 never sends BEGIN before a SELECT, so a read-then-insert check is
+not isolated. We take over transaction control (STACK.md section 3): pysqlite stops
+emitting BEGIN, and SQLAlchemy's begin event sends `BEGIN DEFERRED` or, for write paths
+that check an invariant first, `BEGIN IMMEDIATE`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from booking.extensions import db
+
+
+def install_sqlite_transaction_control(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000",
+                       "synchronous=NORMAL"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write(session: Session | None = None) -> None:
+    """Start the use case's transaction as a writer, before any invariant is checked.
+
+    On SQLite this takes the write lock at once (BEGIN IMMEDIATE), so two requests cannot
+    both see a free slot; a read transaction opened earlier in the request (loading the
+    user, say) is ended first, because upgrading a stale WAL snapshot fails with
+    SQLITE_BUSY. Call it before the use case changes anything. On PostgreSQL the database
+    constraints do that work and nothing happens here.
+    """
+    session = session or db.session
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.info.get("write_transaction") is session.get_transaction():
+            return
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() must come before the use case changes anything")
+        session.rollback()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    session.info["write_transaction"] = session.get_transaction()
+
+
+def constraint_name(error: IntegrityError) -> str | None:
+    """The name of the violated constraint, where the driver reports it (PostgreSQL)."""
+    diag = getattr(error.orig, "diag", None)
+    return getattr(diag, "constraint_name", None)

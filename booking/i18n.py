@@ -1,0 +1,121 @@
+"""Dutch first: locale choice, and Dutch formatting of money and times at the edge.
+
+Message ids are written in Dutch, so the default interface never depends on a compiled
+catalogue; English (and, for the kiosk, Turkish, Arabic and Polish) come from catalogues.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, session
+from babel.dates import get_day_names
+from flask_babel import format_currency, format_date, format_datetime, format_time, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from booking.extensions import babel
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+LANGUAGE_NAMES = {
+    "nl": "Nederlands",
+    "en": "English",
+    "tr": "Türkçe",
+    "ar": "العربية",
+    "pl": "Polski",
+}
+RTL_LANGUAGES = frozenset({"ar"})
+
+
+def available_languages() -> tuple[str, ...]:
+    """The kiosk and phone pages speak more languages than the rest of the product."""
+    if request and (request.blueprint or "") == "kiosk":
+        return tuple(current_app.config["KIOSK_LANGUAGES"])
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    languages = available_languages()
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or "nl"
+
+
+def euro(cents: int | None) -> str:
+    """'€ 12,50' in Dutch, '€12.50' in English: money is cents, never a float."""
+    if cents is None:
+        return ""
+    return format_currency(Decimal(cents) / 100, "EUR")
+
+
+def local(dt: datetime) -> datetime:
+    return dt.astimezone(AMSTERDAM)
+
+
+def fmt_datetime(dt: datetime | None, fmt: str = "EEEE d MMMM y HH:mm") -> str:
+    return "" if dt is None else format_datetime(local(dt), fmt, rebase=False)
+
+
+def fmt_date(d: date | datetime | None, fmt: str = "EEEE d MMMM y") -> str:
+    if d is None:
+        return ""
+    if isinstance(d, datetime):
+        d = local(d).date()
+    return format_date(d, fmt)
+
+
+def fmt_time(dt: datetime | None) -> str:
+    return "" if dt is None else format_time(local(dt), "HH:mm", rebase=False)
+
+
+def weekday_name(weekday: int) -> str:
+    """0 = Monday, in the current language ('maandag')."""
+    return get_day_names("wide", locale=get_locale())[weekday]
+
+
+def role_label(role: str) -> str:
+    labels = {
+        "initiatiefnemer": _("Initiatiefnemer"),
+        "gastheer": _("Gastvrouw of gastheer"),
+        "sociaal_beheerder": _("Sociaal beheerder"),
+        "beheerder": _("Beheerder"),
+        "gemeente": _("Gemeente"),
+    }
+    return labels.get(role, role)
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "aangevraagd": _("aangevraagd"),
+        "onder_voorbehoud": _("onder voorbehoud"),
+        "bevestigd": _("bevestigd"),
+        "geannuleerd": _("geannuleerd"),
+        "verdrongen": _("verdrongen"),
+        "afgewezen": _("afgewezen"),
+    }
+    return labels.get(status, status)
+
+
+def text_direction() -> str:
+    return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Amsterdam")
+    app.jinja_env.filters.update(euro=euro, datetime=fmt_datetime, date=fmt_date, time=fmt_time)
+    app.jinja_env.globals.update(
+        weekday_name=weekday_name, role_label=role_label, status_label=status_label
+    )
+
+    @app.context_processor
+    def _language_context() -> dict[str, object]:
+        return {
+            "current_language": str(get_locale()),
+            "languages": [(code, LANGUAGE_NAMES[code]) for code in available_languages()],
+            "text_direction": text_direction(),
+        }

@@ -1,0 +1,35 @@
+"""SQLAlchemy models, grouped by aggregate. Import from here."""
+
+from booking.models.accounts import ApiToken, HouseMembership, User
+from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.bookings import Booking, BookingSeries
+from booking.models.houses import Area, Closure, House, OpeningHours, PolicySettings, PriorityBlock, Room
+from booking.models.kiosk import DeviceHashKey, HostNote, Kiosk, Visit, VisitDailyRollup
+from booking.models.operations import AuditEntry, FeedToken, JobRun, OutboxMail
+
+__all__ = [
+    "ApiToken",
+    "Area",
+    "AuditEntry",
+    "Base",
+    "Booking",
+    "BookingSeries",
+    "Closure",
+    "DeviceHashKey",
+    "FeedToken",
+    "HostNote",
+    "House",
+    "HouseMembership",
+    "JobRun",
+    "Kiosk",
+    "OpeningHours",
+    "OutboxMail",
+    "PolicySettings",
+    "PriorityBlock",
+    "Room",
+    "UTCDateTime",
+    "User",
+    "Visit",
+    "VisitDailyRollup",
+    "utcnow",
+]

@@ -1,0 +1,105 @@
+"""The account aggregate: users, their roles per house, and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.houses import House
+from booking.rules.permissions import (
+    HOUSE_ROLES,
+    ROLE_PERMISSIONS,
+    Permission,
+    Role,
+    permissions_for,
+)
+
+_ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
+_HOUSE_ROLE_VALUES = ", ".join(f"'{r.value}'" for r in sorted(HOUSE_ROLES))
+
+
+class User(UserMixin, Base):
+    """Anyone with an account. `role` is the account's kind; house rights are memberships."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    organisation: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20), default=Role.initiatiefnemer.value)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[HouseMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_gemeente(self) -> bool:
+        return self.role == Role.gemeente
+
+    def roles_in(self, house_id: int) -> frozenset[Role]:
+        """Everyone may book; gemeente holds in every house; the rest by membership."""
+        roles = {Role.initiatiefnemer}
+        if self.is_gemeente:
+            roles.add(Role.gemeente)
+        roles.update(Role(m.role) for m in self.memberships if m.house_id == house_id)
+        return frozenset(roles)
+
+    def can(self, permission: Permission, house_id: int | None = None) -> bool:
+        """Whether the user holds `permission` in that house (or in any house, without one)."""
+        if house_id is not None:
+            return permission in permissions_for(self.roles_in(house_id))
+        houses = self.house_ids_with(permission)
+        return houses is None or bool(houses) or permission in ROLE_PERMISSIONS[Role.initiatiefnemer]
+
+    def house_ids_with(self, permission: Permission) -> set[int] | None:
+        """House ids where the user holds `permission`; None means every house."""
+        if self.is_gemeente and permission in ROLE_PERMISSIONS[Role.gemeente]:
+            return None
+        return {m.house_id for m in self.memberships if permission in ROLE_PERMISSIONS[Role(m.role)]}
+
+
+class HouseMembership(Base):
+    """A house-bound role: gastheer, sociaal beheerder or beheerder of one house."""
+
+    __tablename__ = "house_membership"
+    __table_args__ = (
+        UniqueConstraint("user_id", "house_id", "role"),
+        CheckConstraint(f"role IN ({_HOUSE_ROLE_VALUES})", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    house_id: Mapped[int] = mapped_column(ForeignKey("house.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    house: Mapped[House] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

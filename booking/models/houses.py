@@ -1,0 +1,175 @@
+"""The house aggregate: areas, houses, rooms, opening hours, closures, voorrangsblokken,
+and the gemeente's policy settings that houses may override."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.base import Base, UTCDateTime
+
+
+class Area(Base):
+    """A wijk of the town or a kern (village) of the municipality."""
+
+    __tablename__ = "area"
+    __table_args__ = (CheckConstraint("kind IN ('wijk', 'kern')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PolicySettings(Base):
+    """The gemeente's defaults; one row. Houses may override cap, factors and window."""
+
+    __tablename__ = "policy_settings"
+    __table_args__ = (
+        CheckConstraint("contribution_cap_cents >= 0", name="cap_not_negative"),
+        CheckConstraint(
+            "factor_t1_percent >= 0 AND factor_t2_percent >= 0 AND factor_t3_percent >= 0 "
+            "AND factor_t4_percent >= 0",
+            name="factors_not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_cap_cents: Mapped[int] = mapped_column(Integer, default=300)
+    factor_t1_percent: Mapped[int] = mapped_column(Integer, default=0)
+    factor_t2_percent: Mapped[int] = mapped_column(Integer, default=50)
+    factor_t3_percent: Mapped[int] = mapped_column(Integer, default=100)
+    factor_t4_percent: Mapped[int] = mapped_column(Integer, default=150)
+    voorrangstermijn_days: Mapped[int] = mapped_column(Integer, default=14)
+    suppression_threshold: Mapped[int] = mapped_column(Integer, default=5)
+    visit_retention_months: Mapped[int] = mapped_column(Integer, default=13)
+
+
+class House(Base):
+    """A community centre with its own board, rooms, rates and opening hours."""
+
+    __tablename__ = "house"
+    __table_args__ = (
+        CheckConstraint("voorrangstermijn_days IS NULL OR voorrangstermijn_days >= 0",
+                        name="window_not_negative"),
+        CheckConstraint("request_expiry_days >= 1", name="expiry_positive"),
+        CheckConstraint("min_duration_minutes >= 15 AND max_duration_minutes >= "
+                        "min_duration_minutes", name="duration_limits"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    voorrangstermijn_days: Mapped[int | None] = mapped_column(Integer)
+    contribution_cap_cents: Mapped[int | None] = mapped_column(Integer)
+    factor_t1_percent: Mapped[int | None] = mapped_column(Integer)
+    factor_t2_percent: Mapped[int | None] = mapped_column(Integer)
+    factor_t3_percent: Mapped[int | None] = mapped_column(Integer)
+    factor_t4_percent: Mapped[int | None] = mapped_column(Integer)
+    request_expiry_days: Mapped[int] = mapped_column(Integer, default=7)
+    min_duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    max_duration_minutes: Mapped[int] = mapped_column(Integer, default=12 * 60)
+
+    area: Mapped[Area] = relationship()
+    rooms: Mapped[list[Room]] = relationship(
+        back_populates="house", order_by="Room.id", cascade="all, delete-orphan"
+    )
+    opening_hours: Mapped[list[OpeningHours]] = relationship(
+        order_by="(OpeningHours.weekday, OpeningHours.opens)", cascade="all, delete-orphan"
+    )
+    closures: Mapped[list[Closure]] = relationship(
+        order_by="Closure.starts_at", cascade="all, delete-orphan"
+    )
+
+
+class Room(Base):
+    """A bookable room; its base hourly rate is the T3 (regulier) rate."""
+
+    __tablename__ = "room"
+    __table_args__ = (
+        UniqueConstraint("house_id", "name"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("base_rate_cents >= 0", name="rate_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    house_id: Mapped[int] = mapped_column(ForeignKey("house.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[int] = mapped_column(Integer)
+    base_rate_cents: Mapped[int] = mapped_column(Integer)
+    rate_t1_cents: Mapped[int | None] = mapped_column(Integer)
+    rate_t2_cents: Mapped[int | None] = mapped_column(Integer)
+    rate_t3_cents: Mapped[int | None] = mapped_column(Integer)
+    rate_t4_cents: Mapped[int | None] = mapped_column(Integer)
+    is_huiskamer: Mapped[bool] = mapped_column(Boolean, default=False)
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    house: Mapped[House] = relationship(back_populates="rooms")
+    priority_blocks: Mapped[list[PriorityBlock]] = relationship(
+        order_by="(PriorityBlock.weekday, PriorityBlock.starts)", cascade="all, delete-orphan"
+    )
+
+
+class OpeningHours(Base):
+    """One opening period on one weekday (0 = Monday), in Amsterdam wall-clock time."""
+
+    __tablename__ = "opening_hours"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("opens < closes", name="opens_before_closes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    house_id: Mapped[int] = mapped_column(ForeignKey("house.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
+
+
+class Closure(Base):
+    """A period in which a house (or one room) cannot be booked: holidays, maintenance."""
+
+    __tablename__ = "closure"
+    __table_args__ = (CheckConstraint("starts_at < ends_at", name="starts_before_ends"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    house_id: Mapped[int] = mapped_column(ForeignKey("house.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(200))
+
+
+class PriorityBlock(Base):
+    """A recurring voorrangsblok that only class 1 (door en voor bewoners) may book."""
+
+    __tablename__ = "priority_block"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("starts < ends", name="starts_before_ends"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")

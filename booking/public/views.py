@@ -1,0 +1,48 @@
+"""Public pages anyone may see, logged in or not."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from booking.accounts.views import _safe_next
+from booking.extensions import db
+from booking.public import bp
+from booking.security import public_endpoint
+from booking.services import houses
+
+
+@bp.route("/")
+@public_endpoint
+def home() -> str:
+    return render_template("public/home.html", houses=houses.list_houses())
+
+
+@bp.route("/huizen/<slug>")
+@public_endpoint
+def house(slug: str) -> str:
+    found = houses.get_house(slug)
+    if found is None:
+        abort(404)
+    return render_template("public/house.html", house=found)
+
+
+@bp.route("/taal", methods=["POST"])
+@public_endpoint
+def set_language() -> Response:
+    """Remember the chosen language in the session; the kiosk offers more languages."""
+    choice = request.form.get("lang", "")
+    if choice in current_app.config["KIOSK_LANGUAGES"]:
+        session["lang"] = choice
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/healthz")
+@public_endpoint
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return jsonify(status="fout", database="onbereikbaar"), 503
+    return jsonify(status="ok", database="ok"), 200

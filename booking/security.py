@@ -1,0 +1,101 @@
+"""Deny by default, API bearer tokens, and the security headers of every response.
+
+Every endpoint needs a logged-in user unless its view is marked @public_endpoint; the
+kiosk and feed views are public to Flask-Login and check their own device or feed
+credential. Permissions beyond 'logged in' are checked by the views and services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from booking.extensions import db, login_manager
+from booking.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def public_endpoint(view: F) -> F:
+    """Mark a view as reachable without logging in."""
+    view._public = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _endpoint_is_public() -> bool:
+    if request.endpoint is None or request.endpoint == "static":
+        return True
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "_public", False))
+
+
+def _require_login() -> Response | None:
+    if _endpoint_is_public() or current_user.is_authenticated:
+        return None
+    if is_api_request():
+        from booking.api.errors import api_error
+
+        return api_error(401, "niet_ingelogd", "Log in of stuur een geldig API-token mee.")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+@login_manager.request_loader
+def _load_user_from_bearer_token(req: Any) -> User | None:
+    """API clients authenticate with `Authorization: Bearer <token>`; pages never do."""
+    header = req.headers.get("Authorization", "")
+    if not req.path.startswith("/api/") or not header.lower().startswith("bearer "):
+        return None
+    from booking.services.accounts import user_for_api_token
+
+    return user_for_api_token(header[7:].strip())
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Log in om deze pagina te zien.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(_require_login)
+    app.after_request(_security_headers)

@@ -1,0 +1,1 @@
+"""Use cases: one function each. Services flush; the edge (view, command, job) commits."""

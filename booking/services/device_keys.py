@@ -1,0 +1,30 @@
+"""Keyed device hashes: a visit keeps only HMAC(year key, house, device id).
+
+The key lives for one reporting year and is then destroyed (DESIGN section 6), after
+which nobody, not even the operator, can link a device to its hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from booking.extensions import db
+from booking.models import DeviceHashKey
+
+
+def key_for_year(year: int) -> bytes:
+    row = db.session.get(DeviceHashKey, year)
+    if row is None:
+        row = DeviceHashKey(year=year, key=secrets.token_bytes(32))
+        db.session.add(row)
+        db.session.flush()
+    if row.key is None:
+        raise LookupError(f"the device key of {year} has been destroyed")
+    return row.key
+
+
+def device_hash(key: bytes, house_id: int, device_id: str) -> str:
+    """Per house, so the same phone in two houses cannot be linked across them."""
+    return hmac.new(key, f"{house_id}:{device_id}".encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,88 @@
+"""Read use cases for houses, rooms and areas, and the effective policy per house."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from booking.extensions import db
+from booking.models import Area, House, HouseMembership, PolicySettings, Room, User
+
+
+def policy() -> PolicySettings:
+    """The gemeente's defaults; a fresh database gets DESIGN's defaults."""
+    settings = db.session.scalar(select(PolicySettings).order_by(PolicySettings.id).limit(1))
+    if settings is None:
+        settings = PolicySettings(
+            contribution_cap_cents=300, factor_t1_percent=0, factor_t2_percent=50,
+            factor_t3_percent=100, factor_t4_percent=150, voorrangstermijn_days=14,
+            suppression_threshold=5, visit_retention_months=13,
+        )
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+@dataclass(frozen=True)
+class HousePolicy:
+    """What holds for one house: its own overrides, else the gemeente's defaults."""
+
+    voorrangstermijn_days: int
+    contribution_cap_cents: int
+    factors_percent: dict[str, int]
+
+
+def house_policy(house: House) -> HousePolicy:
+    base = policy()
+
+    def pick(own: int | None, default: int) -> int:
+        return default if own is None else own
+
+    return HousePolicy(
+        voorrangstermijn_days=pick(house.voorrangstermijn_days, base.voorrangstermijn_days),
+        contribution_cap_cents=pick(house.contribution_cap_cents, base.contribution_cap_cents),
+        factors_percent={
+            "T1": pick(house.factor_t1_percent, base.factor_t1_percent),
+            "T2": pick(house.factor_t2_percent, base.factor_t2_percent),
+            "T3": pick(house.factor_t3_percent, base.factor_t3_percent),
+            "T4": pick(house.factor_t4_percent, base.factor_t4_percent),
+        },
+    )
+
+
+def list_houses() -> list[House]:
+    return list(
+        db.session.scalars(
+            select(House)
+            .options(selectinload(House.rooms), selectinload(House.area))
+            .order_by(House.name)
+        )
+    )
+
+
+def get_house(slug: str) -> House | None:
+    if not slug or len(slug) > 80:
+        return None
+    return db.session.scalar(select(House).where(House.slug == slug))
+
+
+def get_room(room_id: int) -> Room | None:
+    return db.session.get(Room, room_id)
+
+
+def list_areas() -> list[Area]:
+    return list(db.session.scalars(select(Area).order_by(Area.kind.desc(), Area.name)))
+
+
+def staff_of(house: House) -> list[tuple[str, str, str]]:
+    """(name, e-mail, role) of everyone with a role in the house."""
+
+    rows = db.session.execute(
+        select(User.name, User.email, HouseMembership.role)
+        .join(HouseMembership, HouseMembership.user_id == User.id)
+        .where(HouseMembership.house_id == house.id)
+        .order_by(HouseMembership.role, User.name)
+    ).all()
+    return [(r[0], r[1], r[2]) for r in rows]

@@ -1,0 +1,76 @@
+"""Fail when a catalogue is stale, or has untranslated or fuzzy entries.
+
+Message ids are Dutch. English must cover everything; Turkish, Arabic and Polish cover
+the kiosk and phone pages (the msgids that occur in templates/kiosk/ and kiosk/).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL = ("en",)
+KIOSK_ONLY = ("tr", "ar", "pl")
+KIOSK_SOURCES = ("templates/kiosk/", "kiosk/")
+
+
+def extract(cfg: str = "babel.cfg") -> dict[str, list[str]]:
+    """msgid -> source files, from a fresh extraction."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = Path(tmp) / "messages.pot"
+        subprocess.run(
+            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", cfg, "-k", "_l",
+             "-k", "N_", "-o", str(pot), "--quiet", "."],
+            cwd=ROOT, check=True,
+        )
+        with pot.open("rb") as fh:
+            catalog = read_po(fh)
+    return {m.id: [loc[0] for loc in m.locations] for m in catalog if m.id}
+
+
+def problems_for(locale: str, wanted: set[str]) -> list[str]:
+    path = ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return [f"{locale}: {path.relative_to(ROOT)} is missing"]
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    problems = []
+    for msgid in sorted(wanted):
+        message = catalog.get(msgid)
+        text = message.string if message else None
+        if isinstance(text, tuple | list):
+            text = all(text) and text[0]
+        if message is None:
+            problems.append(f"{locale}: missing {msgid!r}")
+        elif message.fuzzy:
+            problems.append(f"{locale}: fuzzy {msgid!r}")
+        elif not text:
+            problems.append(f"{locale}: untranslated {msgid!r}")
+    return problems
+
+
+def main() -> int:
+    messages = extract()
+    kiosk = {m for m, files in messages.items() if any(f.startswith(KIOSK_SOURCES) for f in files)}
+    problems: list[str] = []
+    for locale in FULL:
+        problems += problems_for(locale, set(messages))
+    for locale in KIOSK_ONLY:
+        if (ROOT / "translations" / locale).exists():
+            problems += problems_for(locale, kiosk)
+    for line in problems[:50]:
+        print(line)
+    if problems:
+        print(f"{len(problems)} translation problems; run `make translations-extract` and translate.")
+        return 1
+    print(f"translations complete: {len(messages)} messages, {len(kiosk)} on kiosk pages")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
