@@ -62,6 +62,7 @@ class Config:
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "0") == "1"
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     PASSWORD_RESET_MAX_AGE = 3600
+    PASSWORD_HASH_METHOD = "scrypt"
     SHOW_MAIL_VIEWER = False
 
 
@@ -83,6 +84,7 @@ class TestingConfig(Config):
         os.environ.get("TEST_DB_URL", "sqlite:///:memory:")
     )
     RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     PUBLIC_BASE_URL = "http://localhost"
     SHOW_MAIL_VIEWER = True
 

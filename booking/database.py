@@ -43,7 +43,7 @@ def begin_write(session: Session | None = None) -> None:
     SQLITE_BUSY. Call it before the use case changes anything. On PostgreSQL the database
     constraints do that work and nothing happens here.
     """
-    session = session or db.session
+    session = session or db.session()
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():

@@ -45,7 +45,7 @@ def login() -> Page:
         return render_template("accounts/login.html", form=form), 401
     login_user(user)
     db.session.commit()
-    flash(_("Welkom, %(name)s.", name=user.name), "success")
+    flash(_("U bent ingelogd."), "success")
     return redirect(_safe_next(request.args.get("next")))
 
 

@@ -127,9 +127,11 @@ def _load_visits(house: House, today: date, areas: list[Area]) -> None:
     rng = random.Random(house.slug)
     devices = [f"demo-device-{house.slug}-{n}" for n in range(rng.randint(60, 180))]
     rows: list[dict[str, Any]] = []
+    now = datetime.now(UTC)
     day = first_day
-    while day < today:
-        rows.extend(_visits_of_day(house, room, day, rng, devices, areas))
+    while day <= today:
+        rows.extend(v for v in _visits_of_day(house, room, day, rng, devices, areas)
+                    if v["visited_at"] <= now)
         day += timedelta(days=1)
     if rows:
         db.session.execute(insert(Visit), rows)

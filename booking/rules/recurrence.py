@@ -54,7 +54,7 @@ class RecurrenceError(ValueError):
 
 @dataclass(frozen=True)
 class Expansion:
-    """The occurrences to book, and the dates whose wall-clock time does not exist (DST)."""
+    """The occurrences to book (UTC), and the local dates whose wall-clock times cannot be kept."""
 
     occurrences: list[tuple[datetime, datetime]] = field(default_factory=list)
     skipped: list[date] = field(default_factory=list)
@@ -125,12 +125,22 @@ def _occurrence_days(local_start: datetime, rule: Recurrence) -> list[date]:
 
 def _at_wall_clock(
     day: date, local_start: datetime, local_end: datetime, tz: tzinfo
-) -> tuple[datetime, datetime]:
-    """Same wall-clock start and end as the first occurrence; raises inside a DST gap."""
+) -> tuple[datetime, datetime] | None:
+    """Same wall-clock start and end as the first occurrence, or None when impossible.
+
+    Impossible means a time in the spring DST gap, or an end not after the start, which
+    happens only when the first occurrence ended in the second pass of the autumn hour
+    (02:45 summer time to 02:15 winter time repeats as nothing sensible).
+    """
     end_day = day + (local_end.date() - local_start.date())
-    start = local_to_utc(datetime.combine(day, local_start.time()), tz)
-    end = local_to_utc(datetime.combine(end_day, local_end.time()), tz)
-    return start.astimezone(tz), end.astimezone(tz)
+    try:
+        start = local_to_utc(datetime.combine(day, local_start.time()), tz)
+        end = local_to_utc(datetime.combine(end_day, local_end.time()), tz)
+    except NonexistentLocalTime:
+        return None
+    if end <= start:
+        return None
+    return start, end
 
 
 def expand(
@@ -142,22 +152,26 @@ def expand(
     max_days_ahead: int = 366,
     tz: tzinfo = AMSTERDAM,
 ) -> Expansion:
-    """Every occurrence from the first one up to and including `until`, in local time.
+    """Every occurrence from the first one up to and including `until`, as UTC datetimes.
+
+    UTC because that is what gets stored, and because Python compares two datetimes of
+    one zone by wall clock, which misorders the autumn hour; show them with astimezone().
 
     The first occurrence is the requested booking itself, exactly (even in the hour that
-    happens twice in autumn). Later dates whose start or end time falls in the spring DST
-    gap are skipped and reported rather than moved, so the booker decides what to do.
+    happens twice in autumn). A later date whose wall-clock times cannot be kept (the
+    spring DST gap) is skipped and reported rather than moved, so the booker decides.
     """
     if real_duration(start, end) <= timedelta(0):
         raise ValueError("end must be after start")
     local_start, local_end = as_utc(start).astimezone(tz), as_utc(end).astimezone(tz)
     _validate(rule, local_start.date(), today, max_days_ahead)
-    expansion = Expansion(occurrences=[(local_start, local_end)])
+    expansion = Expansion(occurrences=[(as_utc(start), as_utc(end))])
     for day in _occurrence_days(local_start, rule)[1:]:
-        try:
-            expansion.occurrences.append(_at_wall_clock(day, local_start, local_end, tz))
-        except NonexistentLocalTime:
+        occurrence = _at_wall_clock(day, local_start, local_end, tz)
+        if occurrence is None:
             expansion.skipped.append(day)
+        else:
+            expansion.occurrences.append(occurrence)
     return expansion
 
 

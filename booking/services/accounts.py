@@ -20,7 +20,19 @@ from booking.services.outbox import queue_mail
 MIN_PASSWORD_LENGTH = 10
 ROLE_ORDER = [Role.initiatiefnemer, Role.gastheer, Role.sociaal_beheerder, Role.beheerder,
               Role.gemeente]
-_DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password")
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _hash_password(password: str) -> str:
+    """scrypt in production; tests configure a cheap method to stay fast."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = _hash_password("timing-equaliser-not-a-password")
+    return _DUMMY_HASHES[method]
 
 
 class AccountError(ValueError):
@@ -64,13 +76,13 @@ def create_user(
             name=name or email.split("@")[0],
             organisation=organisation,
             role=role.value,
-            password_hash=generate_password_hash(password),
+            password_hash=_hash_password(password),
         )
         db.session.add(user)
         db.session.flush()
         audit.record("user_created", "user", user.id, actor_id=actor_id, role=role.value)
     else:
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = _hash_password(password)
     if house is not None and role in HOUSE_ROLES:
         grant_house_role(user, house, role, actor_id=actor_id)
     return user
@@ -92,7 +104,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The same work for unknown addresses and wrong passwords, so timing tells nothing."""
     user = find_user(email)
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
@@ -149,7 +161,7 @@ def reset_password(token: str, password: str) -> User:
     if user is None:
         raise AccountError("Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.")
     _check_password(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash_password(password)
     audit.record("password_reset", "user", user.id, actor_id=user.id)
     return user
 

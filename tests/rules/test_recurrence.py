@@ -33,7 +33,7 @@ def local(moment: datetime) -> datetime:
 
 
 def starts(expansion: Expansion) -> list[date]:
-    return [start.date() for start, _ in expansion.occurrences]
+    return [local(start).date() for start, _ in expansion.occurrences]
 
 
 # --- weekly --------------------------------------------------------------------------------
@@ -49,7 +49,8 @@ def test_thursday_evening_stays_at_19_local_across_the_autumn_change() -> None:
             time(19),
             time(21),
         )
-        assert occurrence_start.weekday() == 3
+        assert local(occurrence_start).weekday() == 3
+        assert occurrence_start.tzinfo is UTC
     assert expansion.skipped == []
 
 
@@ -168,6 +169,14 @@ def test_first_occurrence_keeps_the_second_pass_of_the_autumn_hour() -> None:
     assert (local(second_start).time(), local(second_end).time()) == (time(1, 45), time(2, 15))
 
 
+def test_first_occurrence_ending_in_the_second_autumn_pass_cannot_repeat() -> None:
+    start = datetime(2026, 10, 25, 2, 45, tzinfo=AMS)  # 00:45Z, first pass
+    end = start.astimezone(UTC) + timedelta(minutes=30)  # 02:15 local, second pass
+    expansion = expand(start, end.astimezone(AMS), weekly(date(2026, 11, 8)), today=TODAY)
+    assert len(expansion.occurrences) == 1
+    assert expansion.skipped == [date(2026, 11, 1), date(2026, 11, 8)]
+
+
 # --- validation ----------------------------------------------------------------------------
 
 START = datetime(2026, 9, 3, 10, 0, tzinfo=AMS)
@@ -281,12 +290,19 @@ def test_describe_passes_the_date_as_iso_and_labels_for_translation() -> None:
 
 # --- properties ----------------------------------------------------------------------------
 
-first_starts = st.datetimes(
-    min_value=datetime(2026, 1, 1),
-    max_value=datetime(2026, 12, 31),
-    timezones=st.just(AMS),
-    allow_imaginary=False,
-).map(lambda moment: moment.replace(second=0, microsecond=0))
+
+def local_moments(first: datetime, last: datetime) -> st.SearchStrategy[datetime]:
+    return st.datetimes(
+        min_value=first, max_value=last, timezones=st.just(AMS), allow_imaginary=False
+    ).map(lambda moment: moment.replace(second=0, microsecond=0))
+
+
+# The whole year, plus the two DST nights on purpose (including the autumn fold).
+first_starts = st.one_of(
+    local_moments(datetime(2026, 1, 1), datetime(2026, 12, 31)),
+    local_moments(datetime(2026, 3, 28, 22), datetime(2026, 3, 29, 5)),
+    local_moments(datetime(2026, 10, 24, 22), datetime(2026, 10, 25, 5)),
+)
 lengths = st.integers(min_value=1, max_value=8).map(lambda q: timedelta(minutes=15 * q))
 
 
@@ -312,10 +328,11 @@ def test_weekly_expansion_keeps_local_wall_time_across_dst(
     for occurrence_start, occurrence_end in expansion.occurrences:
         assert local(occurrence_start).time() == start_clock
         assert local(occurrence_end).time() == end_clock
-        assert occurrence_start.weekday() == local(start).weekday()
-        gap = occurrence_start.date() - local(start).date()
+        assert local(occurrence_start).weekday() == local(start).weekday()
+        gap = local(occurrence_start).date() - local(start).date()
         assert gap.days % (7 * interval) == 0
-    assert expansion.occurrences[0][0].date() == local(start).date()
+    # UTC on both sides: Python never finds an ambiguous local time equal across zones
+    assert expansion.occurrences[0] == (start.astimezone(UTC), end.astimezone(UTC))
 
 
 @FAST

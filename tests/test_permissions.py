@@ -1,0 +1,80 @@
+"""The permission matrix: every route, every role, the status the server answers.
+
+Columns: anonymous, initiatiefnemer, gastheer (house A), sociaal beheerder (A),
+beheerder (A), beheerder of another house (B), gemeente. Objects a user may not see
+answer 404, never 403. A route missing here fails `test_every_route_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import csrf_token, login
+
+ROLES = ("anonymous", "initiatiefnemer", "gastheer", "sociaal_beheerder", "beheerder",
+         "beheerder_b", "gemeente")
+
+# endpoint: (method, path with {house} for house A, expected statuses per role)
+MATRIX: dict[str, tuple[str, str, str]] = {
+    "public.home": ("GET", "/", "200 200 200 200 200 200 200"),
+    "public.house": ("GET", "/huizen/{house}", "200 200 200 200 200 200 200"),
+    "public.set_language": ("POST", "/taal", "302 302 302 302 302 302 302"),
+    "public.healthz": ("GET", "/healthz", "200 200 200 200 200 200 200"),
+    "accounts.login": ("GET", "/login", "200 302 302 302 302 302 302"),
+    "accounts.logout": ("POST", "/logout", "302 302 302 302 302 302 302"),
+    "accounts.register": ("GET", "/registreren", "200 200 200 200 200 200 200"),
+    "accounts.forgot_password": ("GET", "/wachtwoord-vergeten", "200 200 200 200 200 200 200"),
+    "accounts.reset_password": ("GET", "/wachtwoord-herstellen/x", "302 302 302 302 302 302 302"),
+    "accounts.dashboard": ("GET", "/dashboard", "302 200 200 200 200 200 200"),
+    "beheer.house_overview": ("GET", "/beheer/{house}", "302 404 404 200 200 404 200"),
+    "api.create_session": ("POST", "/api/v1/session", "415 415 415 415 415 415 415"),
+    "api.get_session": ("GET", "/api/v1/session", "401 200 200 200 200 200 200"),
+    "api.delete_session": ("DELETE", "/api/v1/session", "204 204 204 204 204 204 204"),
+    "api.list_houses": ("GET", "/api/v1/houses", "200 200 200 200 200 200 200"),
+    "api.openapi": ("GET", "/api/v1/openapi.json", "200 200 200 200 200 200 200"),
+    "kiosk.privacy": ("GET", "/privacy", "200 200 200 200 200 200 200"),
+}
+UNCHECKED = {"static"}
+
+
+@pytest.fixture
+def people(make_house, make_user):
+    house_a, house_b = make_house("huis-a"), make_house("huis-b")
+    return {
+        "house": house_a,
+        "initiatiefnemer": make_user("initiatiefnemer"),
+        "gastheer": make_user("gastheer", house_a),
+        "sociaal_beheerder": make_user("sociaal_beheerder", house_a),
+        "beheerder": make_user("beheerder", house_a),
+        "beheerder_b": make_user("beheerder", house_b),
+        "gemeente": make_user("gemeente"),
+    }
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - UNCHECKED == set(MATRIX), "add new routes to MATRIX"
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_answers_each_role_as_designed(app, people, endpoint):
+    method, path, expected = MATRIX[endpoint]
+    path = path.format(house=people["house"].slug)
+    answers = []
+    for role, status in zip(ROLES, expected.split(), strict=True):
+        client = app.test_client()
+        if role != "anonymous":
+            login(client, people[role])
+        data = {"csrf_token": csrf_token(client)} if method == "POST" and not path.startswith("/api/") else None
+        response = client.open(path, method=method, data=data)
+        answers.append((role, response.status_code, int(status)))
+    wrong = [(role, got, want) for role, got, want in answers if got != want]
+    assert not wrong, f"{endpoint}: (role, got, expected) {wrong}"
+
+
+def test_unknown_house_is_404_for_everyone(app, people):
+    for role in ROLES[1:]:
+        client = app.test_client()
+        login(client, people[role])
+        assert client.get("/beheer/bestaat-niet").status_code == 404
+        assert client.get("/huizen/bestaat-niet").status_code == 404
