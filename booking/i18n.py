@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from booking.extensions import babel
+from booking.rules.messages import Message, render
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LANGUAGE_NAMES = {
@@ -101,6 +102,16 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def say(message: Message) -> str:
+    """A rules Message as text in the current language, with Dutch money and dates."""
+    return render(
+        message,
+        translate=_,
+        money=euro,
+        long_date=lambda iso: format_date(date.fromisoformat(iso), "d MMMM y"),
+    )
+
+
 def text_direction() -> str:
     return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
 
@@ -109,7 +120,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Amsterdam")
     app.jinja_env.filters.update(euro=euro, datetime=fmt_datetime, date=fmt_date, time=fmt_time)
     app.jinja_env.globals.update(
-        weekday_name=weekday_name, role_label=role_label, status_label=status_label
+        weekday_name=weekday_name, role_label=role_label, status_label=status_label, say=say
     )
 
     @app.context_processor

@@ -76,7 +76,12 @@ def _nth_weekday(day: date) -> int:
 
 
 def _validate(rule: Recurrence, first: date, today: date, max_days_ahead: int) -> None:
-    if not MIN_INTERVAL <= rule.interval <= MAX_INTERVAL:
+    interval = rule.interval
+    if (
+        isinstance(interval, bool)
+        or not isinstance(interval, int)
+        or not (MIN_INTERVAL <= interval <= MAX_INTERVAL)
+    ):
         raise RecurrenceError(
             Message(
                 N_("Het herhaalinterval moet tussen %(min)s en %(max)s liggen."),

@@ -183,7 +183,7 @@ START = datetime(2026, 9, 3, 10, 0, tzinfo=AMS)
 END = START.replace(hour=12)
 
 
-@pytest.mark.parametrize("interval", [0, -1, 53])
+@pytest.mark.parametrize("interval", [0, -1, 53, 1.5, True])
 def test_interval_must_be_1_to_52(interval: int) -> None:
     with pytest.raises(RecurrenceError) as raised:
         expand(START, END, weekly(date(2026, 12, 31), interval), today=TODAY)
