@@ -48,12 +48,24 @@ def begin_write(session: Session | None = None) -> None:
         return
     if session.in_transaction():
         if session.info.get("write_transaction") is session.get_transaction():
-            return
+            return  # already a writer: IMMEDIATE, or it has written and holds the lock
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_write() must come before the use case changes anything")
         session.rollback()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     session.info["write_transaction"] = session.get_transaction()
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_writer(session: Session, _context: Any) -> None:
+    """A transaction that has written holds SQLite's write lock: no need to restart it."""
+    session.info["write_transaction"] = session.get_transaction()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _remember_bulk_writer(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["write_transaction"] = state.session.get_transaction()
 
 
 def constraint_name(error: IntegrityError) -> str | None:

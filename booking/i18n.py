@@ -17,7 +17,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from booking.extensions import babel
-from booking.rules.messages import Message, render
+from booking.rules.messages import Message, decode_reason, render
+from booking.rules.tariff import describe_class, describe_group
+from booking.urls import public_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LANGUAGE_NAMES = {
@@ -70,6 +72,11 @@ def fmt_date(d: date | datetime | None, fmt: str = "EEEE d MMMM y") -> str:
     return format_date(d, fmt)
 
 
+def local_iso(dt: datetime) -> str:
+    """'2026-12-03T10:00' in Amsterdam wall time, for links and form values."""
+    return local(dt).strftime("%Y-%m-%dT%H:%M")
+
+
 def fmt_time(dt: datetime | None) -> str:
     return "" if dt is None else format_time(local(dt), "HH:mm", rebase=False)
 
@@ -112,15 +119,29 @@ def say(message: Message) -> str:
     )
 
 
+def reason_text(stored: str) -> str:
+    """A stored status reason, translated when it came from the rules."""
+    reason = decode_reason(stored)
+    if reason is None:
+        return ""
+    return reason if isinstance(reason, str) else say(reason)
+
+
 def text_direction() -> str:
     return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Amsterdam")
-    app.jinja_env.filters.update(euro=euro, datetime=fmt_datetime, date=fmt_date, time=fmt_time)
+    app.jinja_env.filters.update(
+        euro=euro, datetime=fmt_datetime, date=fmt_date, time=fmt_time, local_iso=local_iso
+    )
     app.jinja_env.globals.update(
-        weekday_name=weekday_name, role_label=role_label, status_label=status_label, say=say
+        weekday_name=weekday_name, role_label=role_label, status_label=status_label, say=say,
+        reason_text=reason_text,
+        public_url=public_url,
+        describe_group=describe_group,
+        describe_class=describe_class,
     )
 
     @app.context_processor

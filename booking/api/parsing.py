@@ -28,3 +28,21 @@ def string_field(data: dict[str, Any], name: str, *, max_length: int = 200) -> s
         raise ApiError(400, "ongeldig_veld", f"Het veld '{name}' is te lang (hoogstens {max_length} tekens).",
                        {"field": name})
     return value
+
+
+def optional_bool(data: dict[str, Any], name: str, default: bool = False) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise ApiError(400, "ongeldig_veld", f"Het veld '{name}' moet true of false zijn.", {"field": name})
+    return value
+
+
+def integer_field(data: dict[str, Any], name: str, *, default: int | None = None,
+                  minimum: int | None = None, maximum: int | None = None) -> int:
+    value = data.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ApiError(400, "ongeldig_veld", f"Het veld '{name}' moet een geheel getal zijn.", {"field": name})
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ApiError(400, "ongeldig_veld", f"Het veld '{name}' valt buiten de toegestane waarden.",
+                       {"field": name, "minimum": minimum, "maximum": maximum})
+    return value

@@ -12,6 +12,7 @@ Param names tell any renderer how to show a value without knowing the message:
 - anything else is shown as it is.
 """
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -111,3 +112,29 @@ def render(
         for name, value in msg.params.items()
     }
     return translate(msg.template) % params
+
+
+def encode_reason(message: Message) -> str:
+    """Store a reason as JSON, so each later reader sees it in their own language."""
+    return json.dumps(
+        {"template": message.template, "params": dict(message.params)}, ensure_ascii=False
+    )
+
+
+def encode_text_reason(text: str) -> str:
+    """Store a reason a person typed (a beheerder's note), shown as it was written."""
+    return json.dumps({"text": text}, ensure_ascii=False)
+
+
+def decode_reason(stored: str) -> Message | str | None:
+    if not stored:
+        return None
+    try:
+        data = json.loads(stored)
+    except ValueError:
+        return stored
+    if not isinstance(data, dict):
+        return stored
+    if "template" in data:
+        return Message(data["template"], data.get("params", {}))
+    return str(data.get("text", ""))

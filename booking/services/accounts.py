@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -16,6 +16,7 @@ from booking.models import ApiToken, House, HouseMembership, User
 from booking.rules.permissions import HOUSE_ROLES, Role
 from booking.services import audit
 from booking.services.outbox import queue_mail
+from booking.urls import public_url
 
 MIN_PASSWORD_LENGTH = 10
 ROLE_ORDER = [Role.initiatiefnemer, Role.gastheer, Role.sociaal_beheerder, Role.beheerder,
@@ -134,9 +135,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     token = _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "accounts.reset_password", token=token
-    )
+    link = public_url("accounts.reset_password", token=token)
     queue_mail("password_reset", user.email, template="password_reset", locale=user.locale,
                user=user, link=link)
 

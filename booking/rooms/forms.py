@@ -1,0 +1,125 @@
+"""The booking form: when, what, the activity questionnaire (DESIGN section 5), repetition."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TimeField,
+)
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from booking.forms import max_length, required
+from booking.rules import slots
+from booking.rules.money import parse_euro
+from booking.rules.recurrence import Frequency, Recurrence
+from booking.rules.statuses import OrganiserKind
+from booking.rules.tariff import Activity
+
+YES_NO = [("ja", _l("Ja")), ("nee", _l("Nee"))]
+ORGANISER_KINDS = [
+    (OrganiserKind.bewoners.value, _l("Bewoners (een bewonersinitiatief)")),
+    (OrganiserKind.vereniging.value, _l("Een vereniging of club")),
+    (OrganiserKind.maatschappelijk.value, _l("Een maatschappelijke organisatie (welzijn, zorg)")),
+    (OrganiserKind.sociale_onderneming.value, _l("Een sociale onderneming")),
+    (OrganiserKind.commercieel.value, _l("Een bedrijf of zzp'er")),
+    (OrganiserKind.gemeente.value, _l("De gemeente")),
+]
+
+
+def yes_no(label: str) -> RadioField:
+    return RadioField(label, choices=YES_NO, validators=[required(_l("Kies ja of nee."))])
+
+
+class SearchForm(FlaskForm):
+    """Find a room; a date and times make it 'find a free room' across all houses."""
+
+    class Meta:
+        csrf = False
+
+    house = SelectField(_l("Huis"), validators=[Optional()], default="")
+    area = SelectField(_l("Wijk of kern"), validators=[Optional()], default="")
+    capacity = IntegerField(_l("Aantal personen (minstens)"),
+                            validators=[Optional(), NumberRange(1, 1000, _l("Kies 1 tot 1000."))])
+    day = DateField(_l("Datum"), validators=[Optional()])
+    start_time = TimeField(_l("Van"), validators=[Optional()])
+    end_time = TimeField(_l("Tot"), validators=[Optional()])
+
+
+class BookingForm(FlaskForm):
+    day = DateField(_l("Datum"), validators=[required(_l("Kies een datum."))])
+    start_time = TimeField(_l("Begintijd"), validators=[required(_l("Kies een begintijd."))])
+    end_time = TimeField(_l("Eindtijd"), validators=[required(_l("Kies een eindtijd."))])
+    title = StringField(_l("Naam van de activiteit"), validators=[required(), max_length(200)])
+    public = BooleanField(_l("Zet de activiteit in de openbare agenda van het huis"))
+    organiser_kind = SelectField(_l("Wie organiseert de activiteit?"), choices=ORGANISER_KINDS,
+                                 validators=[required()])
+    open_to_all = yes_no(_l("Mag iedere bewoner meedoen?"))
+    membership_required = yes_no(_l("Moeten deelnemers lid zijn?"))
+    contribution = StringField(_l("Eigen bijdrage per deelnemer (in euro, 0 als het gratis is)"),
+                               default="0", validators=[required(), max_length(12)])
+    profit_making = yes_no(_l("Wordt er winst gemaakt?"))
+    subsidised = yes_no(_l("Krijgt u subsidie voor deze activiteit?"))
+    mainly_meeting = yes_no(_l("Gaat het vooral om elkaar ontmoeten en meedoen?"))
+    gives_in_return = yes_no(_l("Geeft u iets terug, zoals stageplekken of een gratis inloop met "
+                                "koffie en thee?"))
+    repeat = SelectField(_l("Herhalen"), default="", choices=[
+        ("", _l("Niet herhalen")),
+        (Frequency.weekly.value, _l("Elke week, of elke paar weken")),
+        (Frequency.monthly.value, _l("Elke maand op dezelfde weekdag")),
+    ])
+    interval = IntegerField(_l("Om de hoeveel weken of maanden"), default=1,
+                            validators=[Optional(), NumberRange(1, 52, _l("Kies 1 tot 52."))])
+    until = DateField(_l("Herhalen tot en met"), validators=[Optional()])
+    quote_token = HiddenField()
+
+    def validate_contribution(self, field: StringField) -> None:
+        try:
+            cents = parse_euro(field.data or "")
+        except ValueError as error:
+            raise ValidationError(_l("Vul een bedrag in, bijvoorbeeld 1,50.")) from error
+        if cents < 0:
+            raise ValidationError(_l("De eigen bijdrage kan niet negatief zijn."))
+        if cents > 100_000:
+            raise ValidationError(_l("Dat bedrag is te hoog."))
+
+    def validate_until(self, field: DateField) -> None:
+        if self.repeat.data and field.data is None:
+            raise ValidationError(_l("Kies tot wanneer de boeking herhaald wordt."))
+
+    def activity(self) -> Activity:
+        def yes(field: RadioField) -> bool:
+            return field.data == "ja"
+
+        return Activity(
+            organiser_kind=OrganiserKind(self.organiser_kind.data),
+            open_to_all=yes(self.open_to_all),
+            membership_required=yes(self.membership_required),
+            contribution_cents=parse_euro(self.contribution.data or "0"),
+            profit_making=yes(self.profit_making),
+            subsidised=yes(self.subsidised),
+            mainly_meeting=yes(self.mainly_meeting),
+            gives_in_return=yes(self.gives_in_return),
+        )
+
+    def moments(self) -> tuple[datetime, datetime]:
+        """Start and end in UTC; raises NonexistentLocalTime in the spring DST gap."""
+        day: date = self.day.data
+        start_t: time = self.start_time.data
+        end_t: time = self.end_time.data
+        return (slots.local_to_utc(datetime.combine(day, start_t)),
+                slots.local_to_utc(datetime.combine(day, end_t)))
+
+    def recurrence(self) -> Recurrence | None:
+        if not self.repeat.data:
+            return None
+        return Recurrence(Frequency(self.repeat.data), self.interval.data or 1, self.until.data)
