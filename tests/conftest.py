@@ -167,3 +167,64 @@ def post_form(client: FlaskClient, url: str, data: dict[str, Any], page: str | N
 def login(client: FlaskClient, user: UserRef) -> None:
     response = post_form(client, "/login", {"email": user.email, "password": user.password})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+# Bookings ---------------------------------------------------------------------------
+
+from datetime import UTC, date, datetime, timedelta  # noqa: E402
+
+from booking.models import User  # noqa: E402
+from booking.rules.slots import AMSTERDAM, local_to_utc  # noqa: E402
+from booking.rules.statuses import OrganiserKind  # noqa: E402
+from booking.rules.tariff import Activity  # noqa: E402
+
+
+def activity(kind: str = "bewoners", **answers: Any) -> Activity:
+    """Questionnaire answers; the default is a free residents' coffee morning (T1, class 1)."""
+    base = {"open_to_all": True, "membership_required": False, "contribution_cents": 100,
+            "profit_making": False, "subsidised": False, "mainly_meeting": True,
+            "gives_in_return": False}
+    if kind == "vereniging":
+        base.update(open_to_all=False, membership_required=True, mainly_meeting=False)
+    if kind == "commercieel":
+        base.update(open_to_all=False, profit_making=True, mainly_meeting=False)
+    base.update(answers)
+    return Activity(OrganiserKind(kind), **base)
+
+
+def local_day(days_ahead: int) -> date:
+    return (datetime.now(AMSTERDAM) + timedelta(days=days_ahead)).date()
+
+
+def slot(days_ahead: int, start: str = "10:00", end: str = "12:00") -> tuple[datetime, datetime]:
+    """A slot on the 15-minute grid, `days_ahead` local days from today, as UTC."""
+    day = local_day(days_ahead)
+    return (local_to_utc(datetime.combine(day, time.fromisoformat(start))),
+            local_to_utc(datetime.combine(day, time.fromisoformat(end))))
+
+
+@pytest.fixture
+def book(app: Flask) -> Callable[..., int]:
+    """Book through the real service and commit; returns the booking id."""
+    from booking.services import bookings
+
+    def make(user: UserRef, room_id: int, days_ahead: int = 3, start: str = "10:00",
+             end: str = "12:00", what: Activity | None = None, title: str = "Koffieochtend",
+             now: datetime | None = None) -> int:
+        with app.app_context():
+            begin, finish = slot(days_ahead, start, end)
+            booked = bookings.create_booking(db.session.get(User, user.id), room_id, begin, finish,
+                                             title, True, what or activity(),
+                                             now=now or datetime.now(UTC))
+            db.session.commit()
+            return booked.booking.id
+
+    return make
+
+
+def api_activity(kind: str = "bewoners", **answers: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    data = asdict(activity(kind, **answers))
+    data["organiser_kind"] = kind
+    return data

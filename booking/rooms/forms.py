@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    SelectChoice,
     BooleanField,
     DateField,
     HiddenField,
@@ -25,14 +26,14 @@ from booking.rules.recurrence import Frequency, Recurrence
 from booking.rules.statuses import OrganiserKind
 from booking.rules.tariff import Activity
 
-YES_NO = [("ja", _l("Ja")), ("nee", _l("Nee"))]
+YES_NO = [SelectChoice("ja", _l("Ja")), SelectChoice("nee", _l("Nee"))]
 ORGANISER_KINDS = [
-    (OrganiserKind.bewoners.value, _l("Bewoners (een bewonersinitiatief)")),
-    (OrganiserKind.vereniging.value, _l("Een vereniging of club")),
-    (OrganiserKind.maatschappelijk.value, _l("Een maatschappelijke organisatie (welzijn, zorg)")),
-    (OrganiserKind.sociale_onderneming.value, _l("Een sociale onderneming")),
-    (OrganiserKind.commercieel.value, _l("Een bedrijf of zzp'er")),
-    (OrganiserKind.gemeente.value, _l("De gemeente")),
+    SelectChoice(OrganiserKind.bewoners.value, _l("Bewoners (een bewonersinitiatief)")),
+    SelectChoice(OrganiserKind.vereniging.value, _l("Een vereniging of club")),
+    SelectChoice(OrganiserKind.maatschappelijk.value, _l("Een maatschappelijke organisatie (welzijn, zorg)")),
+    SelectChoice(OrganiserKind.sociale_onderneming.value, _l("Een sociale onderneming")),
+    SelectChoice(OrganiserKind.commercieel.value, _l("Een bedrijf of zzp'er")),
+    SelectChoice(OrganiserKind.gemeente.value, _l("De gemeente")),
 ]
 
 
@@ -73,9 +74,9 @@ class BookingForm(FlaskForm):
     gives_in_return = yes_no(_l("Geeft u iets terug, zoals stageplekken of een gratis inloop met "
                                 "koffie en thee?"))
     repeat = SelectField(_l("Herhalen"), default="", choices=[
-        ("", _l("Niet herhalen")),
-        (Frequency.weekly.value, _l("Elke week, of elke paar weken")),
-        (Frequency.monthly.value, _l("Elke maand op dezelfde weekdag")),
+        SelectChoice("", _l("Niet herhalen")),
+        SelectChoice(Frequency.weekly.value, _l("Elke week, of elke paar weken")),
+        SelectChoice(Frequency.monthly.value, _l("Elke maand op dezelfde weekdag")),
     ])
     interval = IntegerField(_l("Om de hoeveel weken of maanden"), default=1,
                             validators=[Optional(), NumberRange(1, 52, _l("Kies 1 tot 52."))])
@@ -92,9 +93,13 @@ class BookingForm(FlaskForm):
         if cents > 100_000:
             raise ValidationError(_l("Dat bedrag is te hoog."))
 
-    def validate_until(self, field: DateField) -> None:
-        if self.repeat.data and field.data is None:
-            raise ValidationError(_l("Kies tot wanneer de boeking herhaald wordt."))
+    def validate(self, extra_validators: object = None) -> bool:
+        """A repetition needs an end date; Optional() stops field validators when empty."""
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if self.repeat.data and self.until.data is None and not self.until.errors:
+            self.until.errors = [*self.until.errors, _l("Kies tot wanneer de boeking herhaald wordt.")]
+            return False
+        return valid
 
     def activity(self) -> Activity:
         def yes(field: RadioField) -> bool:

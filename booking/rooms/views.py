@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from booking.extensions import db
 from booking.i18n import say
@@ -31,9 +32,10 @@ def _now() -> datetime:
 @public_endpoint
 def search() -> Page:
     form = SearchForm(request.args)
-    form.house.choices = [("", _("Alle huizen"))] + [(h.slug, h.name) for h in houses.list_houses()]
-    form.area.choices = [("", _("Alle wijken en kernen"))] + [
-        (str(a.id), a.name) for a in houses.list_areas()]
+    form.house.choices = [SelectChoice("", _("Alle huizen"))] + [
+        SelectChoice(h.slug, h.name) for h in houses.list_houses()]
+    form.area.choices = [SelectChoice("", _("Alle wijken en kernen"))] + [
+        SelectChoice(str(a.id), a.name) for a in houses.list_areas()]
     if request.args and not form.validate():
         return render_template("rooms/search.html", form=form, rooms=[], slot=None), 400
     slot, problems = None, []

@@ -1,0 +1,164 @@
+"""The invoicing export: one CSV per house and month, the way Dutch spreadsheets read it.
+
+Dutch Excel expects `;` between fields and a decimal comma, opens UTF-8 correctly only
+with a byte order mark, and is happiest with CRLF line ends. Amounts are plain numbers
+("12,50", no euro sign, no thousands dot) so a spreadsheet can add them up. A booking is
+in a month when its start lies in that month in Amsterdam time. Cancelled, displaced and
+rejected bookings are not invoiced and so not listed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from booking.extensions import db
+from booking.models import Booking, House, Room
+from booking.rules.slots import AMSTERDAM, local_to_utc, real_duration
+from booking.rules.statuses import BookingStatus
+
+BOM = "\ufeff"
+INVOICED_STATUSES = (
+    BookingStatus.bevestigd.value,
+    BookingStatus.onder_voorbehoud.value,
+    BookingStatus.aangevraagd.value,
+)
+STATUS_WORDS = {
+    "bevestigd": "bevestigd",
+    "onder_voorbehoud": "onder voorbehoud",
+    "aangevraagd": "aangevraagd",
+}
+HEADER = (
+    "datum",
+    "begin",
+    "eind",
+    "ruimte",
+    "organisator",
+    "e-mail",
+    "organisatie",
+    "activiteit",
+    "tariefgroep",
+    "voorrangsklasse",
+    "uren",
+    "bedrag",
+    "lijstprijs",
+    "kwijtgescholden",
+    "status",
+)
+_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def next_first_day(self) -> date:
+        return date(self.year + self.month // 12, self.month % 12 + 1, 1)
+
+
+def parse_month(text: str) -> Month:
+    """Read "2026-12"; anything else (or a year outside 2000–2100) is a ValueError."""
+    match = _MONTH.fullmatch(text or "")
+    if match is None:
+        raise ValueError(f"not a month: {text!r}")
+    year, month = int(match["year"]), int(match["month"])
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise ValueError(f"not a month: {text!r}")
+    return Month(year, month)
+
+
+def decimal_comma(cents: int) -> str:
+    """12,50 for 1250 cents; -3,00 for -300. No euro sign, no thousands separator."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole},{rest:02d}"
+
+
+def hours_text(start: datetime, end: datetime) -> str:
+    """The real duration in hours with two decimals and a comma: 1,75 for 1 h 45 min."""
+    seconds = int(real_duration(start, end).total_seconds())
+    hundredths = (seconds * 100 + 1800) // 3600  # rounded half up to 0,01 hour
+    return decimal_comma(hundredths)
+
+
+def _text(value: str) -> str:
+    """Keep a spreadsheet from running what a booker typed as a formula (CSV injection)."""
+    value = value or ""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def month_bookings(house_id: int, month: Month) -> list[Booking]:
+    start = local_to_utc(datetime.combine(month.first_day, datetime.min.time()))
+    end = local_to_utc(datetime.combine(month.next_first_day, datetime.min.time()))
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .join(Room, Room.id == Booking.room_id)
+            .options(selectinload(Booking.room), selectinload(Booking.organiser))
+            .where(
+                Room.house_id == house_id,
+                Booking.start >= start,
+                Booking.start < end,
+                Booking.status.in_(INVOICED_STATUSES),
+            )
+            .order_by(Booking.start, Room.name, Booking.id)
+        )
+    )
+
+
+def _row(booking: Booking) -> list[str]:
+    local_start = booking.start.astimezone(AMSTERDAM)
+    local_end = booking.end.astimezone(AMSTERDAM)
+    organiser = booking.organiser
+    return [
+        local_start.strftime("%d-%m-%Y"),
+        local_start.strftime("%H:%M"),
+        local_end.strftime("%H:%M"),
+        _text(booking.room.name),
+        _text(organiser.name),
+        _text(organiser.email),
+        _text(organiser.organisation),
+        _text(booking.title),
+        booking.tariff_group,
+        str(booking.priority_class),
+        hours_text(booking.start, booking.end),
+        decimal_comma(booking.amount_cents),
+        decimal_comma(booking.list_price_cents),
+        decimal_comma(booking.list_price_cents - booking.amount_cents),
+        STATUS_WORDS.get(booking.status, booking.status),
+    ]
+
+
+def month_csv(house: House, month: Month) -> str:
+    """The CSV text of one house and month, BOM first, CRLF line ends, ';' separated."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER)
+    for booking in month_bookings(house.id, month):
+        writer.writerow(_row(booking))
+    return BOM + out.getvalue()
+
+
+def filename(house: House, month: Month) -> str:
+    return f"buurthuis-{house.slug}-{month}.csv"
+
+
+def previous_month(today: date) -> Month:
+    first = today.replace(day=1) - timedelta(days=1)
+    return Month(first.year, first.month)
