@@ -61,9 +61,15 @@ def _register_blueprints(app: Flask) -> None:
     from booking.accounts import bp as accounts_bp
     from booking.api import bp as api_bp
     from booking.beheer import bp as beheer_bp
+    from booking.feeds import bp as feeds_bp
+    from booking.mailbox import bp as mailbox_bp
     from booking.public import bp as public_bp
     from booking.rooms import bp as rooms_bp
+    from booking.stats import bp as stats_bp
     from kiosk import bp as kiosk_bp
 
-    for blueprint in (public_bp, accounts_bp, rooms_bp, beheer_bp, api_bp, kiosk_bp):
+    for blueprint in (
+        public_bp, accounts_bp, rooms_bp, beheer_bp, feeds_bp, stats_bp, mailbox_bp, api_bp,
+        kiosk_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -20,8 +20,16 @@ from sqlalchemy.orm import selectinload
 
 from booking.database import begin_write
 from booking.extensions import db
-from booking.models import AuditEntry, Booking, Closure, House, OpeningHours, PriorityBlock, Room
-from booking.models import User
+from booking.models import (
+    AuditEntry,
+    Booking,
+    Closure,
+    House,
+    OpeningHours,
+    PriorityBlock,
+    Room,
+    User,
+)
 from booking.models.bookings import ACTIVE_STATUS_VALUES
 from booking.rules.messages import N_, WEEKDAY_LABELS, Message
 from booking.rules.slots import GRID_MINUTES, require_aware
@@ -308,8 +316,15 @@ def add_room(house_id: int, actor: User, data: RoomInput) -> Room:
     _apply_room(room, data)
     db.session.add(room)
     db.session.flush()
-    audit.record("room_created", "room", room.id, actor_id=actor.id, house_id=house_id,
-                 name=room.name, base_rate_cents=room.base_rate_cents)
+    audit.record(
+        "room_created",
+        "room",
+        room.id,
+        actor_id=actor.id,
+        house_id=house_id,
+        name=room.name,
+        base_rate_cents=room.base_rate_cents,
+    )
     return room
 
 
@@ -323,8 +338,9 @@ def update_room(house_id: int, room_id: int, actor: User, data: RoomInput) -> Ro
     changed = _apply_room(room, data)
     db.session.flush()
     if changed:
-        audit.record("room_updated", "room", room.id, actor_id=actor.id, house_id=house_id,
-                     changed=changed)
+        audit.record(
+            "room_updated", "room", room.id, actor_id=actor.id, house_id=house_id, changed=changed
+        )
     return room
 
 
@@ -355,8 +371,14 @@ def update_settings(house_id: int, actor: User, data: HouseSettingsInput) -> Hou
             setattr(house, name, value)
     db.session.flush()
     if changed:
-        audit.record("house_settings_updated", "house", house.id, actor_id=actor.id,
-                     house_id=house.id, changed=changed)
+        audit.record(
+            "house_settings_updated",
+            "house",
+            house.id,
+            actor_id=actor.id,
+            house_id=house.id,
+            changed=changed,
+        )
     return house
 
 
@@ -385,8 +407,15 @@ def replace_opening_hours(
     db.session.flush()
     after = [(p.weekday, f"{p.opens:%H:%M}", f"{p.closes:%H:%M}") for p in rows]
     if before != after:
-        audit.record("opening_hours_replaced", "house", house.id, actor_id=actor.id,
-                     house_id=house.id, before=before, after=after)
+        audit.record(
+            "opening_hours_replaced",
+            "house",
+            house.id,
+            actor_id=actor.id,
+            house_id=house.id,
+            before=before,
+            after=after,
+        )
     return rows
 
 
@@ -422,9 +451,17 @@ def add_closure(
     )
     db.session.add(closure)
     db.session.flush()
-    audit.record("closure_created", "closure", closure.id, actor_id=actor.id,
-                 house_id=house_id, reason=closure.reason, room_id=closure.room_id,
-                 starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat())
+    audit.record(
+        "closure_created",
+        "closure",
+        closure.id,
+        actor_id=actor.id,
+        house_id=house_id,
+        reason=closure.reason,
+        room_id=closure.room_id,
+        starts_at=starts_at.isoformat(),
+        ends_at=ends_at.isoformat(),
+    )
     return closure, _active_bookings_between(house_id, starts_at, ends_at, closure.room_id)
 
 
@@ -452,9 +489,17 @@ def delete_closure(house_id: int, actor: User, closure_id: int) -> None:
     closure = db.session.get(Closure, closure_id)
     if closure is None or closure.house_id != house_id:
         raise NotFound(closure_id)
-    audit.record("closure_deleted", "closure", closure.id, actor_id=actor.id,
-                 house_id=house_id, reason=closure.reason, room_id=closure.room_id,
-                 starts_at=closure.starts_at.isoformat(), ends_at=closure.ends_at.isoformat())
+    audit.record(
+        "closure_deleted",
+        "closure",
+        closure.id,
+        actor_id=actor.id,
+        house_id=house_id,
+        reason=closure.reason,
+        room_id=closure.room_id,
+        starts_at=closure.starts_at.isoformat(),
+        ends_at=closure.ends_at.isoformat(),
+    )
     db.session.delete(closure)
     db.session.flush()
 
@@ -514,10 +559,20 @@ def add_priority_block(house_id: int, actor: User, data: PriorityBlockInput) -> 
     db.session.add(block)
     db.session.flush()
     db.session.expire(room, ["priority_blocks"])
-    audit.record("priority_block_created", "priority_block", block.id, actor_id=actor.id,
-                 house_id=house_id, room_id=room.id, weekday=block.weekday,
-                 starts=f"{block.starts:%H:%M}", ends=f"{block.ends:%H:%M}",
-                 valid_from=block.valid_from, valid_until=block.valid_until, note=block.note)
+    audit.record(
+        "priority_block_created",
+        "priority_block",
+        block.id,
+        actor_id=actor.id,
+        house_id=house_id,
+        room_id=room.id,
+        weekday=block.weekday,
+        starts=f"{block.starts:%H:%M}",
+        ends=f"{block.ends:%H:%M}",
+        valid_from=block.valid_from,
+        valid_until=block.valid_until,
+        note=block.note,
+    )
     return block
 
 
@@ -527,9 +582,17 @@ def delete_priority_block(house_id: int, actor: User, block_id: int) -> None:
     room = db.session.get(Room, block.room_id) if block else None
     if block is None or room is None or room.house_id != house_id:
         raise NotFound(block_id)
-    audit.record("priority_block_deleted", "priority_block", block.id, actor_id=actor.id,
-                 house_id=house_id, room_id=room.id, weekday=block.weekday,
-                 starts=f"{block.starts:%H:%M}", ends=f"{block.ends:%H:%M}")
+    audit.record(
+        "priority_block_deleted",
+        "priority_block",
+        block.id,
+        actor_id=actor.id,
+        house_id=house_id,
+        room_id=room.id,
+        weekday=block.weekday,
+        starts=f"{block.starts:%H:%M}",
+        ends=f"{block.ends:%H:%M}",
+    )
     db.session.delete(block)
     db.session.flush()
     db.session.expire(room, ["priority_blocks"])
@@ -623,9 +686,12 @@ class AuditPage:
 
 def audit_page(house_id: int, page: int, per_page: int = AUDIT_PAGE_SIZE) -> AuditPage:
     """One page of the house's audit log, newest first, with the actor's name."""
-    total = db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(AuditEntry.house_id == house_id)
-    ) or 0
+    total = (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.house_id == house_id)
+        )
+        or 0
+    )
     pages = max(1, math.ceil(total / per_page))
     rows = db.session.execute(
         select(AuditEntry, User.name)
