@@ -68,6 +68,22 @@ def _remember_bulk_writer(state: Any) -> None:
         state.session.info["write_transaction"] = state.session.get_transaction()
 
 
+def transaction_cache() -> dict[Any, Any]:
+    """A memo that lives as long as the current database transaction.
+
+    Read-mostly lookups (the policy row, a room's rules, a house's closures) are asked for
+    many times while answering one request; within one transaction they cannot change
+    under us unless we change them ourselves, and the memo is dropped when it ends.
+    """
+    return db.session().info.setdefault("transaction_cache", {})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_transaction_cache(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop("transaction_cache", None)
+
+
 def constraint_name(error: IntegrityError) -> str | None:
     """The name of the violated constraint, where the driver reports it (PostgreSQL)."""
     diag = getattr(error.orig, "diag", None)

@@ -59,8 +59,53 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "api.list_bookings": ("GET", "/api/v1/bookings", "401 200 200 200 200 200 200"),
     "api.get_booking": ("GET", "/api/v1/bookings/{booking}", "401 404 404 200 200 404 200"),
     "api.cancel_booking": ("DELETE", "/api/v1/bookings/{booking}", "401 404 404 404 200 404 200"),
+    # kiosk (kiosk issue); the tablet and phone routes check their own credential
+    "kiosk.screen": ("GET", "/kiosk", "200 200 200 200 200 200 200"),
+    "kiosk.pair": ("POST", "/kiosk/koppelen", "400 400 400 400 400 400 400"),
+    "kiosk.pair_link": ("GET", "/kiosk/koppelen/ABCD2345", "200 200 200 200 200 200 200"),
+    "kiosk.status": ("GET", "/kiosk/status.json", "401 401 401 401 401 401 401"),
+    "kiosk.qr_image": ("GET", "/kiosk/qr.svg", "404 404 404 404 404 404 404"),
+    "kiosk.tap": ("POST", "/kiosk/tik", "302 302 302 302 302 302 302"),
+    "kiosk.phone": ("GET", "/k/1.1.nep", "410 410 410 410 410 410 410"),
+    "kiosk.poster": ("GET", "/p/1.nep", "410 410 410 410 410 410 410"),
+    "kiosk.questions": ("GET", "/k/vragen", "200 200 200 200 200 200 200"),
+    "kiosk.host": ("GET", "/kiosk/gastheer/{house}", "302 404 200 200 200 404 200"),
+    "kiosk.undo_tally": ("POST", "/kiosk/gastheer/{house}/ongedaan", "302 404 302 302 302 404 302"),
+    "kiosk.manage": ("GET", "/kiosk/beheer/{house}", "302 404 404 200 200 404 200"),
+    "kiosk.poster_page": ("GET", "/kiosk/poster/{room}", "302 404 404 200 200 404 200"),
+    "kiosk.poster_svg": ("GET", "/kiosk/poster/{room}.svg", "302 404 404 200 200 404 200"),
+    "kiosk.poster_png": ("GET", "/kiosk/poster/{room}.png", "302 404 404 200 200 404 200"),
+    "api.create_kiosk": ("POST", "/api/v1/kiosks", "401 415 415 415 415 415 415"),
+    # beheer (booking issue)
+    "beheer.bookings_overview": ("GET", "/beheer/{house}/boekingen",
+                                 "302 404 404 200 200 404 200"),
+    "beheer.booking_detail": ("GET", "/beheer/{house}/boekingen/{booking}",
+                              "302 404 404 200 200 404 200"),
+    "beheer.rooms": ("GET", "/beheer/{house}/ruimtes", "302 404 404 404 200 404 200"),
+    "beheer.edit_room": ("GET", "/beheer/{house}/ruimtes/{room}", "302 404 404 404 200 404 200"),
+    "beheer.settings": ("GET", "/beheer/{house}/instellingen", "302 404 404 404 200 404 200"),
+    "beheer.opening_hours": ("GET", "/beheer/{house}/openingstijden",
+                             "302 404 404 404 200 404 200"),
+    "beheer.closures": ("GET", "/beheer/{house}/sluitingen", "302 404 404 404 200 404 200"),
+    "beheer.priority_blocks": ("GET", "/beheer/{house}/voorrangsblokken",
+                               "302 404 404 200 200 404 200"),
+    "beheer.audit_log": ("GET", "/beheer/{house}/logboek", "302 404 404 200 200 404 200"),
+    "beheer.export_csv": ("GET", "/beheer/{house}/export.csv?maand=2026-12",
+                          "302 404 404 404 200 404 200"),
 }
 UNCHECKED = {"static"}
+# POST routes on one object, each tested for every role in its own module (tests/beheer/)
+COVERED_ELSEWHERE = {
+    "beheer.decide_booking",
+    "beheer.override_booking",
+    "beheer.cancel_booking",
+    "beheer.delete_closure",
+    "beheer.delete_priority_block",
+    # kiosk: tests/kiosk/
+    "kiosk.add_tally",
+    "kiosk.create",
+    "kiosk.revoke",
+}
 SLOT = (datetime.now(UTC) + timedelta(days=3), datetime.now(UTC) + timedelta(days=3, hours=1))
 
 
@@ -100,7 +145,7 @@ def people(app, make_house, make_user):
 
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints - UNCHECKED == set(MATRIX), "add new routes to MATRIX"
+    assert endpoints - UNCHECKED - COVERED_ELSEWHERE == set(MATRIX), "add new routes to MATRIX"
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))

@@ -23,7 +23,7 @@ from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, Vali
 
 from booking.forms import max_length, required
 from booking.rules.money import parse_euro
-from booking.rules.statuses import BookingStatus, PriorityClass, TariffGroup
+from booking.rules.statuses import BookingStatus, OrganiserKind, PriorityClass, TariffGroup
 from booking.services.beheer import (
     CAP_MAX_CENTS,
     CAPACITY_MAX,
@@ -58,6 +58,14 @@ CLASS_CHOICES = [
     (int(PriorityClass.REGULIER), _l("3: regulier")),
     (int(PriorityClass.COMMERCIEEL), _l("4: commercieel")),
 ]
+ORGANISER_KIND_LABELS = {
+    OrganiserKind.bewoners.value: _l("bewoners (een bewonersinitiatief)"),
+    OrganiserKind.vereniging.value: _l("een vereniging of club"),
+    OrganiserKind.maatschappelijk.value: _l("een maatschappelijke organisatie"),
+    OrganiserKind.sociale_onderneming.value: _l("een sociale onderneming"),
+    OrganiserKind.commercieel.value: _l("een bedrijf of zzp'er"),
+    OrganiserKind.gemeente.value: _l("de gemeente"),
+}
 STATUS_CHOICES = [
     (BookingStatus.aangevraagd.value, _l("aangevraagd")),
     (BookingStatus.onder_voorbehoud.value, _l("onder voorbehoud")),

@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from booking.beheer import bp
 from booking.beheer.forms import (
+    ORGANISER_KIND_LABELS,
     BookingFilterForm,
     CancelForm,
     ClosureForm,
@@ -33,7 +34,6 @@ from booking.beheer.forms import (
 from booking.extensions import db
 from booking.i18n import say, weekday_name
 from booking.models import Booking, House, Room
-from booking.rooms.forms import ORGANISER_KINDS
 from booking.rules import slots
 from booking.rules.permissions import Permission
 from booking.rules.statuses import BookingStatus, PriorityClass, TariffGroup
@@ -175,7 +175,7 @@ def _booking_page(
         decision_form=decision_form or DecisionForm(formdata=None),
         override_form=override_form,
         cancel_form=cancel_form or CancelForm(formdata=None),
-        organiser_kinds=dict(ORGANISER_KINDS),
+        organiser_kinds=ORGANISER_KIND_LABELS,
         booking_day=booking.start.astimezone(slots.AMSTERDAM).date().isoformat(),
         now=_now(),
     )
@@ -661,6 +661,10 @@ def action_label(action: str) -> str:
         "closure_deleted": _("Sluiting verwijderd"),
         "priority_block_created": _("Voorrangsblok toegevoegd"),
         "priority_block_deleted": _("Voorrangsblok verwijderd"),
+        "user_created": _("Account aangemaakt"),
+        "role_granted": _("Rol in dit huis gegeven"),
+        "password_reset": _("Wachtwoord opnieuw ingesteld"),
+        "api_token_issued": _("API-sleutel uitgegeven"),
     }
     return labels.get(action, action)
 
@@ -674,6 +678,7 @@ def object_label(object_type: str) -> str:
         "closure": _("sluiting"),
         "priority_block": _("voorrangsblok"),
         "kiosk": _("kiosk"),
+        "user": _("gebruiker"),
     }
     return labels.get(object_type, object_type)
 

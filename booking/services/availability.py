@@ -74,7 +74,7 @@ def free_rooms(
     query = (
         select(Room)
         .join(House, House.id == Room.house_id)
-        .options(selectinload(Room.house))
+        .options(selectinload(Room.house).selectinload(House.opening_hours))
         .where(
             Room.active.is_(True),
             Room.capacity >= min_capacity,
@@ -129,11 +129,15 @@ def _shifted_slot(
     room: Room, start: datetime, end: datetime, now: datetime,
     taken: Sequence[tuple[datetime, datetime]],
 ) -> tuple[datetime, datetime] | None:
+    """The nearest shift of the slot that fits the house and is free; one query for all."""
+    reach = timedelta(minutes=max(abs(m) for m in SHIFT_STEPS))
+    busy_slots = [(b.start, b.end) for b in overlapping(room.id, start - reach, end + reach)]
+    busy_slots += list(taken)
     for minutes in SHIFT_STEPS:
         delta = timedelta(minutes=minutes)
         candidate = (start + delta, end + delta)
-        if any(candidate[0] < t_end and t_start < candidate[1] for t_start, t_end in taken):
+        if any(candidate[0] < b_end and b_start < candidate[1] for b_start, b_end in busy_slots):
             continue
-        if slot_fits(room, *candidate, now) and is_free(room.id, *candidate):
+        if slot_fits(room, *candidate, now):
             return candidate
     return None

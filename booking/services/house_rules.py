@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
+from booking.database import transaction_cache
 from booking.extensions import db
 from booking.models import Closure, House, Room
 from booking.rules import slots
@@ -60,6 +61,14 @@ def rate_card(room: Room, policy: HousePolicy) -> RateCard:
 
 
 def rules_for(room: Room) -> RoomRules:
+    """The rules of a room, computed once per database transaction."""
+    cache = transaction_cache().setdefault("room_rules", {})
+    if room.id not in cache:
+        cache[room.id] = _rules_for(room)
+    return cache[room.id]
+
+
+def _rules_for(room: Room) -> RoomRules:
     house = room.house
     policy = house_policy(house)
     return RoomRules(
@@ -76,12 +85,18 @@ def rules_for(room: Room) -> RoomRules:
 
 def closures_for(room: Room, start: datetime, end: datetime) -> list[slots.Closure]:
     """House-wide closures and those of this room that touch [start, end)."""
-    rows = db.session.scalars(
-        select(Closure).where(
-            Closure.house_id == room.house_id,
-            or_(Closure.room_id.is_(None), Closure.room_id == room.id),
-            Closure.starts_at < end + timedelta(seconds=1),
-            Closure.ends_at > start - timedelta(seconds=1),
-        )
-    )
-    return [slots.Closure(c.starts_at, c.ends_at, c.reason) for c in rows]
+    return [
+        slots.Closure(c.starts_at, c.ends_at, c.reason)
+        for c in _house_closures(room.house_id)
+        if c.room_id in (None, room.id) and c.starts_at < end and c.ends_at > start
+    ]
+
+
+def _house_closures(house_id: int) -> list[Closure]:
+    """All current and future closures of a house, loaded once per transaction (few rows)."""
+    cache = transaction_cache().setdefault("closures", {})
+    if house_id not in cache:
+        since = datetime.now(UTC) - timedelta(days=400)
+        cache[house_id] = list(db.session.scalars(
+            select(Closure).where(Closure.house_id == house_id, Closure.ends_at > since)))
+    return cache[house_id]

@@ -8,12 +8,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from booking.database import transaction_cache
 from booking.extensions import db
 from booking.models import Area, House, HouseMembership, PolicySettings, Room, User
 
 
 def policy() -> PolicySettings:
     """The gemeente's defaults; a fresh database gets DESIGN's defaults."""
+    cache = transaction_cache()
+    if "policy" in cache:
+        return cache["policy"]
     settings = db.session.scalar(select(PolicySettings).order_by(PolicySettings.id).limit(1))
     if settings is None:
         settings = PolicySettings(
@@ -23,6 +27,7 @@ def policy() -> PolicySettings:
         )
         db.session.add(settings)
         db.session.flush()
+    cache["policy"] = settings
     return settings
 
 

@@ -48,8 +48,8 @@ class Setup:
         return f"/beheer/{self.house.slug}"
 
 
-@pytest.fixture
-def setup(make_house, make_user) -> Setup:
+def make_setup(make_house, make_user) -> Setup:
+    """Two houses, and one person in each role that matters to the beheer pages."""
     house, other = make_house("de-haard"), make_house("het-anker")
     return Setup(
         house=house,
@@ -62,6 +62,11 @@ def setup(make_house, make_user) -> Setup:
         other_beheerder=make_user("beheerder", other),
         gemeente=make_user("gemeente"),
     )
+
+
+@pytest.fixture
+def setup(make_house, make_user) -> Setup:
+    return make_setup(make_house, make_user)
 
 
 def days_ahead(n: int) -> date:
@@ -135,12 +140,12 @@ def test_bookings_overview_shows_the_table(app, setup):
     day = days_ahead(3)
     booking_id = book(app, setup.organiser, setup.house.room_ids[1], day, title="Buurtsoep")
     client = client_for(app, setup.beheerder)
-    html = client.get(
-        f"{setup.base}/boekingen?weergave=dag&datum={day.isoformat()}"
-    ).get_data(as_text=True)
+    html = client.get(f"{setup.base}/boekingen?weergave=dag&datum={day.isoformat()}").get_data(
+        as_text=True
+    )
     assert "Buurtsoep" in html and "Zaal 2" in html
     assert "Test initiatiefnemer" in html and setup.organiser.email in html
-    assert "status-bevestigd\">bevestigd<" in html and "€\\xa00,00" in html
+    assert 'status-bevestigd">bevestigd<' in html and "€\xa00,00" in html
     assert "<caption>" in html and 'scope="col"' in html
     assert f"/beheer/de-haard/boekingen/{booking_id}" in html
     # the week holding the day shows it too; the day before does not
@@ -172,8 +177,14 @@ def test_bookings_overview_filters(app, setup):
 
 @pytest.mark.parametrize(
     "query",
-    ["weergave=maand", "datum=2026-13-40", "ruimte=999999", "status=weg", "klasse=9",
-     "tariefgroep=T9"],
+    [
+        "weergave=maand",
+        "datum=2026-13-40",
+        "ruimte=999999",
+        "status=weg",
+        "klasse=9",
+        "tariefgroep=T9",
+    ],
 )
 def test_bookings_overview_refuses_bad_filters(app, setup, query):
     client = client_for(app, setup.beheerder)
@@ -268,11 +279,22 @@ def test_audit_log_is_newest_first_and_paginated(app, setup):
         from booking.services import audit
 
         for n in range(55):
-            audit.record("room_updated", "room", setup.house.room_ids[0],
-                         actor_id=setup.beheerder.id, house_id=setup.house.id,
-                         reason=f"wijziging {n}")
-        audit.record("closure_created", "closure", 1, actor_id=setup.beheerder.id,
-                     house_id=setup.other_house.id, reason="ander huis")
+            audit.record(
+                "room_updated",
+                "room",
+                setup.house.room_ids[0],
+                actor_id=setup.beheerder.id,
+                house_id=setup.house.id,
+                reason=f"wijziging {n}",
+            )
+        audit.record(
+            "closure_created",
+            "closure",
+            1,
+            actor_id=setup.beheerder.id,
+            house_id=setup.other_house.id,
+            reason="ander huis",
+        )
         db.session.commit()
     client = client_for(app, setup.sociaal)
     first = client.get(f"{setup.base}/logboek").get_data(as_text=True)
@@ -293,3 +315,46 @@ def test_audit_log_names_booking_actions_in_dutch(app, setup):
     book(app, setup.organiser, setup.house.room_ids[0], days_ahead(2), title="Vraag")
     html = client_for(app, setup.beheerder).get(f"{setup.base}/logboek").get_data(as_text=True)
     assert "Boeking gemaakt" in html and "booking_created" not in html
+
+
+def test_pages_have_unique_ids_and_labelled_inputs(app, setup):
+    import re
+
+    require_approval(app, setup.house.room_ids[0])
+    booking_id = book(app, setup.organiser, setup.house.room_ids[0], days_ahead(2))
+    client = client_for(app, setup.beheerder)
+    for page in (*GET_PAGES, f"/boekingen/{booking_id}", f"/ruimtes/{setup.house.room_ids[0]}"):
+        html = client.get(setup.base + page).get_data(as_text=True)
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), (page, sorted(i for i in ids if ids.count(i) > 1))
+        for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", html):
+            if 'type="hidden"' in tag:
+                continue
+            field_id = re.search(r'\sid="([^"]+)"', tag)
+            assert field_id and f'for="{field_id.group(1)}"' in html, (page, tag)
+
+
+def test_booking_page_offers_decision_override_and_cancel(app, setup):
+    require_approval(app, setup.house.room_ids[0])
+    booking_id = book(app, setup.organiser, setup.house.room_ids[0], days_ahead(2))
+    html = client_for(app, setup.beheerder).get(f"{setup.base}/boekingen/{booking_id}")
+    text = html.get_data(as_text=True)
+    for words in (
+        "Besluit over de aanvraag",
+        "Tariefgroep of voorrang aanpassen",
+        "Annuleer deze boeking",
+        "aangevraagd",
+        "Wie organiseert",
+    ):
+        assert words in text
+
+
+def test_pages_render_in_english_too(app, setup):
+    booking_id = book(app, setup.organiser, setup.house.room_ids[0], days_ahead(2))
+    client = client_for(app, setup.beheerder)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    for page in (*GET_PAGES, f"/boekingen/{booking_id}"):
+        response = client.get(setup.base + page)
+        assert response.status_code == 200, page
+        assert '<html lang="en"' in response.get_data(as_text=True)

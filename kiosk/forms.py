@@ -1,0 +1,41 @@
+"""Kiosk forms: pairing code, the optional visitor questions, the host's tally."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import NumberRange, Optional
+
+from booking.forms import max_length, required
+
+AGE_CHOICES = [
+    SelectChoice("0-17", _l("jonger dan 18")),
+    SelectChoice("18-29", _l("18 tot 30")),
+    SelectChoice("30-49", _l("30 tot 50")),
+    SelectChoice("50-66", _l("50 tot 67")),
+    SelectChoice("67+", _l("67 of ouder")),
+    SelectChoice("geen_antwoord", _l("zeg ik liever niet")),
+]
+
+
+class PairingForm(FlaskForm):
+    code = StringField(_l("Koppelcode (8 tekens)"), validators=[required(), max_length(20)])
+
+
+class QuestionsForm(FlaskForm):
+    first_time = RadioField(_l("Bent u hier voor het eerst?"), validators=[Optional()], choices=[
+        SelectChoice("ja", _l("Ja, voor het eerst")), SelectChoice("nee", _l("Nee"))])
+    area = SelectField(_l("Uit welke wijk of kern komt u?"), validators=[Optional()])
+    age_group = RadioField(_l("Hoe oud bent u?"), validators=[Optional()], choices=AGE_CHOICES)
+
+
+class TallyForm(FlaskForm):
+    room = SelectField(_l("Ruimte"), coerce=int)
+    count = IntegerField(_l("Aantal bezoekers"), default=1,
+                         validators=[required(), NumberRange(1, 200, _l("Tel 1 tot 200."))])
+
+
+class NewKioskForm(FlaskForm):
+    room = SelectField(_l("Ruimte waar de tablet staat"), coerce=int)
+    name = StringField(_l("Naam van de tablet (niet verplicht)"), validators=[max_length(120)])

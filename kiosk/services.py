@@ -1,0 +1,347 @@
+"""Kiosk use cases: pair a tablet, show its QR, count a visit, tally, answer questions.
+
+A visit stores house, room, kiosk, the minute, the channel, the running activity, the
+optional answers, a keyed device hash (QR and poster only) and a suspicion flag — never
+an IP address, user agent, name or phone number (DESIGN section 6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from booking.database import begin_write
+from booking.extensions import db
+from booking.models import Area, Booking, House, Kiosk, Room, User, Visit
+from booking.models.bookings import ACTIVE_STATUS_VALUES
+from booking.models.kiosk import AGE_GROUPS
+from booking.rules.messages import N_
+from booking.rules.permissions import Permission
+from booking.rules.slots import AMSTERDAM
+from booking.services import audit
+from booking.services.device_keys import device_hash, key_for_year
+from kiosk import tokens
+
+PAIRING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PAIRING_VALID = timedelta(minutes=15)
+SAME_VISIT = timedelta(hours=3)
+ANSWER_WINDOW = timedelta(minutes=30)
+BURST_WINDOW = timedelta(seconds=60)
+BURST_SIZE = 10
+KIOSK_SILENT = timedelta(minutes=5)
+TAP_MAX_AGE = timedelta(hours=24)
+AREA_OTHER_ANSWERS = ("elders", "geen_antwoord")
+
+
+class KioskError(Exception):
+    """A kiosk use case refused; the message is Dutch and safe to show."""
+
+
+class NotFound(KioskError):
+    pass
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch in PAIRING_ALPHABET)
+
+
+# Pairing ----------------------------------------------------------------------------
+
+
+def _room_for(actor: User, room_id: int) -> Room:
+    room = db.session.get(Room, room_id)
+    if room is None or not actor.can(Permission.manage_programme, room.house_id):
+        raise NotFound(room_id)
+    return room
+
+
+def create_kiosk(actor: User, room_id: int, now: datetime, name: str = "") -> tuple[Kiosk, str]:
+    """A kiosk for a room, with a one-time pairing code valid for 15 minutes."""
+    begin_write()
+    room = _room_for(actor, room_id)
+    code = "".join(secrets.choice(PAIRING_ALPHABET) for _ in range(8))
+    kiosk = Kiosk(room_id=room.id, name=name or room.name, pairing_code_hash=_sha(code),
+                  pairing_expires_at=now + PAIRING_VALID, created_by_id=actor.id)
+    db.session.add(kiosk)
+    db.session.flush()
+    audit.record("kiosk_created", "kiosk", kiosk.id, actor_id=actor.id, house_id=room.house_id)
+    return kiosk, f"{code[:4]}-{code[4:]}"
+
+
+def pair(code: str, now: datetime) -> tuple[Kiosk, str]:
+    """Exchange a pairing code for a device credential; the code works once."""
+    begin_write()
+    normalised = normalise_code(code or "")
+    kiosk = None
+    if len(normalised) == 8:
+        kiosk = db.session.scalar(select(Kiosk).where(Kiosk.pairing_code_hash == _sha(normalised)))
+    if (kiosk is None or kiosk.revoked_at is not None or kiosk.pairing_expires_at is None
+            or kiosk.pairing_expires_at < now):
+        raise KioskError(N_("Deze koppelcode is onbekend of verlopen. Vraag de beheerder om een nieuwe."))
+    credential = secrets.token_urlsafe(32)
+    kiosk.credential_hash = _sha(credential)
+    kiosk.pairing_code_hash = None
+    kiosk.pairing_expires_at = None
+    kiosk.paired_at = kiosk.last_seen_at = now
+    audit.record("kiosk_paired", "kiosk", kiosk.id, actor_id=None, house_id=kiosk.room.house_id)
+    return kiosk, credential
+
+
+def kiosk_for_credential(credential: str | None) -> Kiosk | None:
+    if not credential or len(credential) > 100:
+        return None
+    kiosk = db.session.scalar(select(Kiosk).where(Kiosk.credential_hash == _sha(credential)))
+    return kiosk if kiosk is not None and kiosk.revoked_at is None else None
+
+
+def revoke(actor: User, kiosk_id: int, now: datetime) -> Kiosk:
+    """Revoke the device credential and, with a new key version, every QR code it showed."""
+    begin_write()
+    kiosk = db.session.get(Kiosk, kiosk_id)
+    if kiosk is None or not actor.can(Permission.manage_programme, kiosk.room.house_id):
+        raise NotFound(kiosk_id)
+    kiosk.revoked_at = now
+    kiosk.credential_hash = None
+    kiosk.pairing_code_hash = None
+    kiosk.key_version += 1
+    audit.record("kiosk_revoked", "kiosk", kiosk.id, actor_id=actor.id,
+                 house_id=kiosk.room.house_id)
+    return kiosk
+
+
+def kiosks_of(house: House) -> list[Kiosk]:
+    return list(db.session.scalars(
+        select(Kiosk).join(Room).where(Room.house_id == house.id).order_by(Kiosk.id)))
+
+
+def seen(kiosk: Kiosk, now: datetime) -> None:
+    """Note that the tablet is alive; written at most once a minute."""
+    if kiosk.last_seen_at is None or now - kiosk.last_seen_at > timedelta(minutes=1):
+        begin_write()
+        kiosk.last_seen_at = now
+
+
+# QR tokens ---------------------------------------------------------------------------
+
+
+def _key(kiosk: Kiosk) -> bytes:
+    return tokens.kiosk_key(current_app.config["SECRET_KEY"], kiosk.id, kiosk.key_version)
+
+
+def qr_token(kiosk: Kiosk, now: datetime) -> str:
+    return tokens.sign(_key(kiosk), kiosk.id, tokens.slot_of(now))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a phone checks in: from a kiosk's QR code or a room's poster."""
+
+    room: Room
+    kiosk: Kiosk | None
+    channel: str
+
+
+def place_for_qr(token: str, now: datetime, *, grace_slots: int = 0) -> Place | None:
+    """The kiosk's room if the token is authentic, fresh and its kiosk not revoked."""
+    parsed = tokens.parse(token)
+    if parsed is None:
+        return None
+    kiosk = db.session.get(Kiosk, parsed.kiosk_id)
+    if kiosk is None or kiosk.revoked_at is not None or kiosk.credential_hash is None:
+        return None
+    if not tokens.is_authentic(_key(kiosk), parsed):
+        return None
+    if not tokens.is_fresh(parsed, now, tokens.ACCEPTED_SLOTS + grace_slots):
+        return None
+    return Place(kiosk.room, kiosk, "qr")
+
+
+def place_for_poster(token: str) -> Place | None:
+    room_id = tokens.poster_room(current_app.config["SECRET_KEY"], token)
+    room = db.session.get(Room, room_id) if room_id else None
+    return Place(room, None, "poster") if room is not None and room.active else None
+
+
+def poster_url_token(room: Room) -> str:
+    return tokens.poster_token(current_app.config["SECRET_KEY"], room.id)
+
+
+# Counting ----------------------------------------------------------------------------
+
+
+def running_activity(room: Room, now: datetime) -> Booking | None:
+    return db.session.scalar(
+        select(Booking).where(Booking.room_id == room.id, Booking.status.in_(ACTIVE_STATUS_VALUES),
+                              Booking.start <= now, Booking.end > now).limit(1))
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def _outside_opening_hours(house: House, moment: datetime) -> bool:
+    local = moment.astimezone(AMSTERDAM)
+    return not any(p.weekday == local.weekday() and p.opens <= local.time() < p.closes
+                   for p in house.opening_hours)
+
+
+def _suspicion(place: Place, moment: datetime, now: datetime) -> str:
+    house = place.room.house
+    if _outside_opening_hours(house, moment):
+        return "buiten_openingstijd"
+    if place.channel == "qr" and place.kiosk is not None and (
+            place.kiosk.last_seen_at is None or now - place.kiosk.last_seen_at > KIOSK_SILENT):
+        return "kiosk_stil"
+    if place.kiosk is not None:
+        recent = db.session.scalar(select(func.count(Visit.id)).where(
+            Visit.kiosk_id == place.kiosk.id, Visit.visited_at >= _minute(now - BURST_WINDOW)))
+        if (recent or 0) >= BURST_SIZE:
+            return "piek"
+    return ""
+
+
+def _new_visit(place: Place, moment: datetime, now: datetime, **fields: object) -> Visit:
+    reason = _suspicion(place, moment, now)
+    activity = running_activity(place.room, moment)
+    visit = Visit(house_id=place.room.house_id, room_id=place.room.id,
+                  kiosk_id=place.kiosk.id if place.kiosk else None,
+                  booking_id=activity.id if activity else None, visited_at=_minute(moment),
+                  channel=place.channel, suspicious=bool(reason), suspicious_reason=reason,
+                  **fields)
+    db.session.add(visit)
+    db.session.flush()
+    return visit
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    visit: Visit
+    counted: bool  # False: the same device was here within 3 hours
+
+
+def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
+    """Count a phone once per house per three hours, by its keyed device hash."""
+    begin_write()
+    hashed = device_hash(key_for_year(now.astimezone(AMSTERDAM).year), place.room.house_id,
+                         device_id)
+    earlier = db.session.scalar(
+        select(Visit).where(Visit.house_id == place.room.house_id, Visit.device_hash == hashed,
+                            Visit.visited_at > _minute(now - SAME_VISIT))
+        .order_by(Visit.visited_at.desc()).limit(1))
+    if earlier is not None:
+        return CheckIn(earlier, counted=False)
+    return CheckIn(_new_visit(place, now, now, device_hash=hashed), counted=True)
+
+
+def tap(kiosk: Kiosk, client_id: str, tapped_at: datetime | None, now: datetime) -> bool:
+    """An *Ik ben er* tap, possibly replayed from the tablet's offline queue; counts once."""
+    begin_write()
+    try:
+        uuid.UUID(client_id)
+    except (ValueError, TypeError, AttributeError) as error:
+        raise KioskError(N_("Ongeldige tik.")) from error
+    if db.session.scalar(select(Visit.id).where(Visit.client_id == client_id)):
+        return False
+    moment = tapped_at if tapped_at and now - TAP_MAX_AGE <= tapped_at <= now + timedelta(
+        minutes=2) else now
+    place = Place(kiosk.room, kiosk, "tablet")
+    try:
+        with db.session.begin_nested():
+            _new_visit(place, min(moment, now), now, client_id=client_id)
+    except IntegrityError:
+        return False  # the same tap arrived twice at once
+    return True
+
+
+def answer(visit_id: int, now: datetime, *, first_time: str | None, area: str | None,
+           age_group: str | None) -> Visit:
+    """Store the optional answers of a visit made from this browser a moment ago."""
+    begin_write()
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or now - visit.visited_at > ANSWER_WINDOW:
+        raise KioskError(N_("Deze vragen zijn verlopen. Dank u wel voor uw bezoek!"))
+    if first_time in ("ja", "nee"):
+        visit.first_time = first_time == "ja"
+    if area in AREA_OTHER_ANSWERS:
+        visit.area_answer, visit.area_id = area, None
+    elif area and area.isdigit() and db.session.get(Area, int(area)):
+        visit.area_id, visit.area_answer = int(area), None
+    elif area:
+        raise KioskError(N_("Kies een wijk of kern uit de lijst."))
+    if age_group in AGE_GROUPS:
+        visit.age_group = age_group
+    elif age_group:
+        raise KioskError(N_("Kies een leeftijdsgroep uit de lijst."))
+    return visit
+
+
+# The host's tally ----------------------------------------------------------------------
+
+
+def tally(actor: User, room_id: int, count: int, now: datetime) -> int:
+    """The host counts a group (+1 or +N) that did not check in themselves."""
+    begin_write()
+    room = db.session.get(Room, room_id)
+    if room is None or not actor.can(Permission.run_kiosk, room.house_id):
+        raise NotFound(room_id)
+    if not 1 <= count <= 200:
+        raise KioskError(N_("Tel 1 tot 200 bezoekers tegelijk."))
+    batch = "t" + uuid.uuid4().hex[:27]
+    place = Place(room, None, "tally")
+    for index in range(count):
+        _new_visit(place, now, now, client_id=f"{batch}-{index:04d}")
+    audit.record("tally_added", "room", room.id, actor_id=actor.id, house_id=room.house_id,
+                 count=count, batch=batch)
+    return count
+
+
+def undo_last_tally(actor: User, house: House, now: datetime) -> int:
+    """Remove the most recent tally of today in this house (all visits of that batch)."""
+    begin_write()
+    if not actor.can(Permission.run_kiosk, house.id):
+        raise NotFound(house.id)
+    start, end = today_bounds(now)
+    last = db.session.scalar(
+        select(Visit).where(Visit.house_id == house.id, Visit.channel == "tally",
+                            Visit.visited_at >= start, Visit.visited_at < end)
+        .order_by(Visit.id.desc()).limit(1))
+    if last is None or not last.client_id:
+        return 0
+    batch = last.client_id.split("-")[0]
+    removed = db.session.execute(delete(Visit).where(
+        Visit.house_id == house.id, Visit.client_id.like(f"{batch}-%"))).rowcount
+    audit.record("tally_undone", "house", house.id, actor_id=actor.id, house_id=house.id,
+                 count=removed, batch=batch)
+    return removed
+
+
+def today_bounds(now: datetime) -> tuple[datetime, datetime]:
+    local = now.astimezone(AMSTERDAM).replace(hour=0, minute=0, second=0, microsecond=0)
+    return local.astimezone(UTC), (local + timedelta(days=1)).astimezone(UTC)
+
+
+def visits_today(house_id: int, now: datetime) -> int:
+    start, end = today_bounds(now)
+    return db.session.scalar(select(func.count(Visit.id)).where(
+        Visit.house_id == house_id, Visit.visited_at >= start, Visit.visited_at < end,
+        Visit.suspicious.is_(False))) or 0
+
+
+def programme_today(house: House, now: datetime) -> list[Booking]:
+    start, end = today_bounds(now)
+    return list(db.session.scalars(
+        select(Booking).join(Room).where(Room.house_id == house.id, Booking.start < end,
+                                         Booking.end > start,
+                                         Booking.status.in_(ACTIVE_STATUS_VALUES))
+        .order_by(Booking.start)))
