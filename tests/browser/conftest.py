@@ -77,7 +77,12 @@ def live_database_url(tmp_path_factory: pytest.TempPathFactory, database_url: st
 
 
 @pytest.fixture(scope="session")
-def live_server(live_database_url: str) -> Iterator[str]:
+def live_server(live_app: Any) -> str:
+    return live_app.config["LIVE_URL"]
+
+
+@pytest.fixture(scope="session")
+def live_app(live_database_url: str) -> Iterator[Any]:
     """The app with the Oss demo loaded, served by a threaded server on a free port."""
     app = create_app(app_config(live_database_url, PUBLIC_BASE_URL="http://127.0.0.1"))
     with app.app_context():
@@ -87,7 +92,9 @@ def live_server(live_database_url: str) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = app.config["LIVE_URL"]
+    yield app
     server.shutdown()
     with app.app_context():
         db.engine.dispose()

@@ -1,0 +1,134 @@
+"""The kiosk end to end in Chromium: pair a tablet by its QR code, decode the kiosk's QR
+from a screenshot, check in from a second browser (the phone), count once, refuse old and
+forged codes, and count a tap made while the tablet was offline exactly once."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import func, select
+
+from booking.extensions import db
+from booking.models import Kiosk, Visit
+from kiosk import services as kiosks
+from tests.browser.conftest import assert_accessible, log_in
+
+HOUSE = "wijkhuis-de-haard"
+BEHEERDER = f"beheer.{HOUSE}@buurthuis.example"
+
+
+def decode_qr(png: bytes) -> str:
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
+    assert results, "no QR code found in the screenshot"
+    return results[0].text
+
+
+def visits(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Visit.id)).where(Visit.channel.in_(["qr", "tablet"]),
+                                                                    Visit.kiosk_id.is_not(None)))
+
+
+@pytest.fixture(scope="module")
+def tablet(browser: Browser, live_app):
+    """A beheerder makes a kiosk; the tablet scans the pairing QR and pairs itself."""
+    base = live_app.config["LIVE_URL"]
+    staff = browser.new_page()
+    log_in(staff, base, BEHEERDER)
+    staff.goto(f"{base}/kiosk/beheer/{HOUSE}")
+    staff.get_by_label("Ruimte waar de tablet staat").select_option(label="Huiskamer")
+    staff.get_by_role("button", name="Maak een koppelcode").click()
+    pairing_url = decode_qr(staff.locator(".pair-qr svg").screenshot())
+    assert pairing_url.startswith(f"{base}/kiosk/koppelen/")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(pairing_url)
+    page.get_by_role("button", name="Koppel deze tablet").click()
+    expect(page.get_by_role("heading", name="Welkom!")).to_be_visible()
+    staff.close()
+    yield page
+    context.close()
+
+
+def test_phone_checks_in_by_scanning_the_kiosk(tablet: Page, browser: Browser, live_app, axe) -> None:
+    assert_accessible(axe, tablet)
+    qr_png = tablet.locator("#qr").screenshot()
+    tablet.screenshot(path=str(live_app.instance_path) + "-kiosk.png") if False else None
+    url = decode_qr(qr_png)
+    assert re.search(r"/k/\d+\.\d+\.[\w-]+$", url)
+    before = visits(live_app)
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = phone_context.new_page()
+    phone.goto(url)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Wij(k)huis de Haard")
+    assert_accessible(axe, phone)
+    phone.get_by_role("button", name="Inchecken").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Dank u wel, u bent ingecheckt!")
+    assert_accessible(axe, phone)
+    assert visits(live_app) == before + 1
+    phone.get_by_role("group", name="Bent u hier voor het eerst?").get_by_label("Ja, voor het eerst").check()
+    phone.get_by_role("button", name="Versturen").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Dank u wel!")
+
+    phone.goto(url)
+    phone.get_by_role("button", name="Inchecken").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("U was al ingecheckt. Welkom terug!")
+    assert visits(live_app) == before + 1
+    phone_context.close()
+
+
+def test_old_and_forged_codes_count_nothing(tablet: Page, browser: Browser, live_app, axe) -> None:
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        kiosk = db.session.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.id.desc())).first()
+        old = kiosks.qr_token(kiosk, datetime.now(UTC) - timedelta(minutes=3))
+        fresh = kiosks.qr_token(kiosk, datetime.now(UTC))
+    forged = fresh.rsplit(".", 1)[0] + ".AAAAAAAAAAAAAAAA"
+    before = visits(live_app)
+    phone = browser.new_page()
+    for token in (old, forged):
+        response = phone.goto(f"{base}/k/{token}")
+        assert response.status == 410
+        expect(phone.get_by_role("heading", level=1)).to_have_text("Deze code werkt niet meer")
+    assert_accessible(axe, phone)
+    assert visits(live_app) == before
+    phone.close()
+
+
+def test_offline_tap_counts_once_when_back_online(tablet: Page, live_app) -> None:
+    before = visits(live_app)
+    tablet.context.set_offline(True)
+    tablet.get_by_role("button", name="Ik ben er").click()
+    expect(tablet.locator("#bedankt")).to_be_visible()
+    expect(tablet.locator("#online")).to_have_text("Geen verbinding: tikken worden bewaard")
+    assert visits(live_app) == before
+    tablet.context.set_offline(False)
+    expect(tablet.locator("#online")).to_have_text("Online", timeout=10_000)
+    for _ in range(50):
+        if visits(live_app) == before + 1:
+            break
+        tablet.wait_for_timeout(200)
+    assert visits(live_app) == before + 1
+    tablet.evaluate("window.dispatchEvent(new Event('online'))")  # a replayed flush
+    tablet.wait_for_timeout(1000)
+    assert visits(live_app) == before + 1
+
+
+def test_host_and_manage_pages_are_accessible(page: Page, live_server: str, axe) -> None:
+    log_in(page, live_server, BEHEERDER)
+    page.goto(f"{live_server}/kiosk/gastheer/{HOUSE}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vandaag in")
+    assert_accessible(axe, page)
+    page.get_by_label("Aantal bezoekers").fill("3")
+    page.get_by_role("button", name="Tellen", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("3 bezoeker(s) geteld")
+    page.goto(f"{live_server}/kiosk/beheer/{HOUSE}")
+    assert_accessible(axe, page)
+    page.get_by_role("link", name="poster (A4)").first.click()
+    assert_accessible(axe, page)
