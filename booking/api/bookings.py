@@ -18,6 +18,7 @@ from booking.api.booking_input import (
     parse_title,
 )
 from booking.api.errors import ApiError
+from booking.api.openapi import add_paths, error_response, json_request, json_response
 from booking.api.parsing import json_body, optional_bool
 from booking.api.serialise import (
     alternative_json,
@@ -169,3 +170,132 @@ def free_rooms() -> Response:
                                     house_id=house.id if house else None)
     return jsonify(rooms=[{"id": r.id, "name": r.name, "capacity": r.capacity,
                            "house": r.house.slug, "house_name": r.house.name} for r in rooms])
+
+
+_ACTIVITY = {
+    "type": "object",
+    "required": ["organiser_kind"],
+    "properties": {
+        "organiser_kind": {"type": "string", "enum": [
+            "bewoners", "vereniging", "maatschappelijk", "sociale_onderneming", "commercieel",
+            "gemeente"]},
+        "open_to_all": {"type": "boolean"},
+        "membership_required": {"type": "boolean"},
+        "contribution_cents": {"type": "integer", "minimum": 0},
+        "profit_making": {"type": "boolean"},
+        "subsidised": {"type": "boolean"},
+        "mainly_meeting": {"type": "boolean"},
+        "gives_in_return": {"type": "boolean"},
+    },
+}
+_MOMENT = {"type": "string", "description": "ISO 8601; without an offset: Europe/Amsterdam"}
+_BOOKING = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "room_id": {"type": "integer"}, "house": {"type": "string"},
+        "title": {"type": "string"}, "public": {"type": "boolean"},
+        "start": {"type": "string", "format": "date-time"},
+        "end": {"type": "string", "format": "date-time"},
+        "status": {"type": "string", "enum": [
+            "aangevraagd", "onder_voorbehoud", "bevestigd", "geannuleerd", "verdrongen",
+            "afgewezen"]},
+        "status_reason": {"type": "string"},
+        "tariff_group": {"type": "string", "enum": ["T1", "T2", "T3", "T4"]},
+        "priority_class": {"type": "integer", "minimum": 1, "maximum": 4},
+        "amount_cents": {"type": "integer"}, "list_price_cents": {"type": "integer"},
+        "series_id": {"type": ["integer", "null"]},
+        "displaced": {"type": "array", "items": {"type": "integer"}},
+    },
+}
+_BUSY = {"type": "object", "properties": {
+    "start": {"type": "string"}, "end": {"type": "string"},
+    "title": {"type": ["string", "null"], "description": "only for public bookings"},
+    "provisional": {"type": "boolean"}}}
+_ALTERNATIVE = {"type": "object", "properties": {
+    "kind": {"type": "string", "enum": ["zelfde_ruimte_ander_tijdstip", "andere_ruimte",
+                                        "ander_huis"]},
+    "room_id": {"type": "integer"}, "room": {"type": "string"}, "house": {"type": "string"},
+    "start": {"type": "string"}, "end": {"type": "string"}}}
+_BOOKING_REQUEST = {
+    "type": "object",
+    "required": ["room_id", "start", "end", "title", "activity"],
+    "properties": {
+        "room_id": {"type": "integer"}, "start": _MOMENT, "end": _MOMENT,
+        "title": {"type": "string", "maxLength": 200}, "public": {"type": "boolean"},
+        "activity": {"$ref": "#/components/schemas/Activity"},
+        "recurrence": {"type": "object", "required": ["freq", "until"], "properties": {
+            "freq": {"type": "string", "enum": ["weekly", "monthly"]},
+            "interval": {"type": "integer", "minimum": 1, "maximum": 52},
+            "until": {"type": "string", "format": "date"}}},
+    },
+}
+_ERRORS = {"400": error_response("Bad input"), "401": error_response("Not logged in"),
+           "404": error_response("Unknown, or not yours to see"),
+           "422": error_response("A rule of the house is broken (details.problems)")}
+
+add_paths(
+    {
+        "/rooms/{id}/availability": {"get": {
+            "summary": "Busy intervals (no private details) and opening hours of a room",
+            "security": [],
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                           {"name": "from", "in": "query", "schema": _MOMENT},
+                           {"name": "to", "in": "query", "schema": _MOMENT}],
+            "responses": {"200": json_response("Availability", {"type": "object", "properties": {
+                "busy": {"type": "array", "items": _BUSY}, "opening_hours": {"type": "array"}}}),
+                "400": _ERRORS["400"], "404": _ERRORS["404"]}}},
+        "/free-rooms": {"get": {
+            "summary": "Rooms free for a whole slot, across all houses",
+            "security": [],
+            "parameters": [{"name": "start", "in": "query", "required": True, "schema": _MOMENT},
+                           {"name": "end", "in": "query", "required": True, "schema": _MOMENT},
+                           {"name": "capacity", "in": "query", "schema": {"type": "integer"}},
+                           {"name": "house", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Free rooms"}, "400": _ERRORS["400"],
+                          "404": _ERRORS["404"]}}},
+        "/quote": {"post": {
+            "summary": "Tariff group, priority class, price and reasons, before booking",
+            "requestBody": json_request({"type": "object", "required": ["room_id", "start", "end", "activity"],
+                                         "properties": {"room_id": {"type": "integer"},
+                                                        "start": _MOMENT, "end": _MOMENT,
+                                                        "activity": {"$ref": "#/components/schemas/Activity"}}}),
+            "responses": {"200": json_response("Quote", {"type": "object", "properties": {
+                "tariff_group": {"type": "string"}, "priority_class": {"type": "integer"},
+                "amount_cents": {"type": "integer"}, "reasons": {"type": "array", "items": {"type": "string"}},
+                "problems": {"type": "array", "items": {"type": "string"}}}}), **_ERRORS}}},
+        "/bookings": {
+            "post": {
+                "summary": "Book a room once, or as a series with `recurrence`",
+                "requestBody": json_request(_BOOKING_REQUEST),
+                "responses": {
+                    "201": json_response("Booked (a single booking, or {series_id, occurrences, conflicts})",
+                                         {"$ref": "#/components/schemas/Booking"}),
+                    "409": json_response("The slot is taken", {"type": "object", "properties": {
+                        "error": {"$ref": "#/components/schemas/Error/properties/error"},
+                        "conflicts": {"type": "array", "items": _BUSY},
+                        "alternatives": {"type": "array", "items": _ALTERNATIVE}}}),
+                    **_ERRORS,
+                },
+            },
+            "get": {
+                "summary": "Bookings the caller may see",
+                "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                               for n in ("house", "room_id", "from", "to")],
+                "responses": {"200": json_response("Bookings", {"type": "object", "properties": {
+                    "bookings": {"type": "array", "items": {"$ref": "#/components/schemas/Booking"}}}}),
+                    "401": _ERRORS["401"]},
+            },
+        },
+        "/bookings/{id}": {
+            "get": {"summary": "One booking",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "responses": {"200": json_response("Booking", {"$ref": "#/components/schemas/Booking"}),
+                                  "401": _ERRORS["401"], "404": _ERRORS["404"]}},
+            "delete": {"summary": "Cancel a booking",
+                       "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                       "responses": {"200": json_response("Cancelled", {"$ref": "#/components/schemas/Booking"}),
+                                     "401": _ERRORS["401"], "404": _ERRORS["404"], "422": _ERRORS["422"]}},
+        },
+    },
+    {"Activity": _ACTIVITY, "Booking": _BOOKING},
+)

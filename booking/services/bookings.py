@@ -332,6 +332,7 @@ def cancel_booking(booking_id: int, actor: User, *, now: datetime, reason: str =
     if booking.end <= now:
         raise RuleViolation([Message(N_("Een boeking die al voorbij is kan niet meer worden "
                                         "geannuleerd."))])
+    _check_reason(reason)
     _cancel(booking, actor, reason)
     return booking
 
@@ -370,6 +371,10 @@ def decide_request(booking_id: int, actor: User, *, approve: bool, reason: str,
     if booking.status != BookingStatus.aangevraagd.value:
         raise RuleViolation([Message(N_("Alleen een aanvraag kan worden goedgekeurd of "
                                         "afgewezen."))])
+    if approve and booking.end <= now:
+        raise RuleViolation([Message(N_("Deze aanvraag ligt al in het verleden en kan niet meer "
+                                        "worden goedgekeurd."))])
+    _check_reason(reason)
     if not approve and not reason.strip():
         raise RuleViolation([Message(N_("Geef een reden voor de afwijzing."))])
     if approve:
@@ -396,6 +401,10 @@ def override_tariff(booking_id: int, actor: User, *, tariff_group: TariffGroup,
         raise NotFound(booking_id)
     if not reason.strip():
         raise RuleViolation([Message(N_("Geef een reden voor de wijziging."))])
+    _check_reason(reason)
+    if not booking.is_active:
+        raise RuleViolation([Message(N_("Deze boeking is al %(status_label)s."),
+                                     {"status_label": booking.status})])
     before = (booking.tariff_group, booking.priority_class, booking.amount_cents)
     price = quote_price(rules_for(booking.room).rate_card, tariff_group, booking.start,
                         booking.end)
@@ -404,11 +413,23 @@ def override_tariff(booking_id: int, actor: User, *, tariff_group: TariffGroup,
     booking.amount_cents = price.amount_cents
     booking.list_price_cents = price.list_price_cents
     booking.override_reason = reason.strip()
+    if (PriorityClass(priority_class) is PriorityClass.DOOR_EN_VOOR_BEWONERS
+            and booking.status == BookingStatus.onder_voorbehoud.value):
+        booking.status = BookingStatus.bevestigd.value  # class 1 is confirmed at once
     booking.sequence += 1
     audit.record("booking_overridden", "booking", booking.id, actor_id=actor.id,
                  house_id=booking.room.house_id, reason=reason.strip(), before=before,
                  after=(booking.tariff_group, booking.priority_class, booking.amount_cents))
     return booking
+
+
+REASON_MAX = 1000
+
+
+def _check_reason(reason: str) -> None:
+    if len(reason) > REASON_MAX:
+        raise RuleViolation([Message(N_("De reden is te lang (hoogstens %(max)s tekens)."),
+                                     {"max": REASON_MAX})])
 
 
 def bookings_of(organiser: User) -> list[Booking]:

@@ -119,3 +119,15 @@ def test_openapi_document_lists_the_endpoints(client):
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_every_api_route_is_in_the_openapi_document(app, client):
+    import re
+
+    documented = set(client.get("/api/v1/openapi.json").get_json()["paths"])
+    routes = {
+        re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{id}" if m.group(1).endswith("id") else "{%s}" % m.group(1),
+               rule.rule[len("/api/v1"):])
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+    }
+    assert routes <= documented, routes - documented
