@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy=false -i $< -o $@ -l $* 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@ -l $*
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
 
 install: $(VENV)/.installed $(MO)
 

@@ -69,7 +69,14 @@ def _register_blueprints(app: Flask) -> None:
     from kiosk import bp as kiosk_bp
 
     for blueprint in (
-        public_bp, accounts_bp, rooms_bp, beheer_bp, feeds_bp, stats_bp, mailbox_bp, api_bp,
+        public_bp,
+        accounts_bp,
+        rooms_bp,
+        beheer_bp,
+        feeds_bp,
+        stats_bp,
+        mailbox_bp,
+        api_bp,
         kiosk_bp,
     ):
         app.register_blueprint(blueprint)

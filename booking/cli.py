@@ -54,11 +54,12 @@ def create_token(email: str) -> None:
 @with_appcontext
 def load_demo() -> None:
     """Load the Oss demo data; running it twice changes nothing."""
-    from booking.demo.loader import DEMO_PASSWORD, load_demo as load
+    from booking.demo.loader import DEMO_PASSWORD
+    from booking.demo.loader import load_demo as load
 
     logins = load()
     db.session.commit()
-    click.echo("Demo geladen. Inloggen met wachtwoord '%s' als:" % DEMO_PASSWORD)
+    click.echo(f"Demo geladen. Inloggen met wachtwoord '{DEMO_PASSWORD}' als:")
     for login in logins:
         click.echo(f"  {login.email:<48} {login.role:<18} {login.house}")
 

@@ -33,15 +33,30 @@ _CODES = {
 
 def _messages() -> dict[int, tuple[str, str]]:
     return {
-        400: (_("Ongeldig verzoek"), _("Het verzoek kon niet worden verwerkt. Probeer het opnieuw.")),
+        400: (
+            _("Ongeldig verzoek"),
+            _("Het verzoek kon niet worden verwerkt. Probeer het opnieuw."),
+        ),
         401: (_("Niet ingelogd"), _("Log in om verder te gaan.")),
         403: (_("Geen toegang"), _("U heeft geen toegang tot deze pagina.")),
-        404: (_("Pagina niet gevonden"), _("Deze pagina bestaat niet (meer), of u heeft er geen toegang toe.")),
+        404: (
+            _("Pagina niet gevonden"),
+            _("Deze pagina bestaat niet (meer), of u heeft er geen toegang toe."),
+        ),
         405: (_("Niet toegestaan"), _("Deze handeling is hier niet mogelijk.")),
         413: (_("Te groot"), _("Wat u verstuurde is te groot.")),
-        415: (_("Verkeerd formaat"), _("Stuur de gegevens als JSON (Content-Type: application/json).")),
-        429: (_("Even geduld"), _("Te veel pogingen achter elkaar. Wacht een paar minuten en probeer het opnieuw.")),
-        500: (_("Er ging iets mis"), _("Er ging aan onze kant iets mis. Probeer het later opnieuw.")),
+        415: (
+            _("Verkeerd formaat"),
+            _("Stuur de gegevens als JSON (Content-Type: application/json)."),
+        ),
+        429: (
+            _("Even geduld"),
+            _("Te veel pogingen achter elkaar. Wacht een paar minuten en probeer het opnieuw."),
+        ),
+        500: (
+            _("Er ging iets mis"),
+            _("Er ging aan onze kant iets mis. Probeer het later opnieuw."),
+        ),
     }
 
 
@@ -60,7 +75,13 @@ def _handle_http(error: HTTPException) -> tuple[str, int] | Response:
 
 
 def _handle_csrf(error: CSRFError) -> tuple[str, int] | Response:
-    return _render(400, _("Het formulier is verlopen of onvolledig verstuurd. Laad de pagina opnieuw en probeer het nog eens."))
+    return _render(
+        400,
+        _(
+            "Het formulier is verlopen of onvolledig verstuurd. Laad de pagina opnieuw en "
+            "probeer het nog eens."
+        ),
+    )
 
 
 def _handle_unexpected(error: Exception) -> tuple[str, int] | Response:

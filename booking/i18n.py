@@ -10,8 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
 from babel.dates import get_day_names
+from flask import Flask, current_app, request, session
 from flask_babel import format_currency, format_date, format_datetime, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -137,7 +137,10 @@ def init_app(app: Flask) -> None:
         euro=euro, datetime=fmt_datetime, date=fmt_date, time=fmt_time, local_iso=local_iso
     )
     app.jinja_env.globals.update(
-        weekday_name=weekday_name, role_label=role_label, status_label=status_label, say=say,
+        weekday_name=weekday_name,
+        role_label=role_label,
+        status_label=status_label,
+        say=say,
         reason_text=reason_text,
         public_url=public_url,
         describe_group=describe_group,

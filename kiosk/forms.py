@@ -24,16 +24,22 @@ class PairingForm(FlaskForm):
 
 
 class QuestionsForm(FlaskForm):
-    first_time = RadioField(_l("Bent u hier voor het eerst?"), validators=[Optional()], choices=[
-        SelectChoice("ja", _l("Ja, voor het eerst")), SelectChoice("nee", _l("Nee"))])
+    first_time = RadioField(
+        _l("Bent u hier voor het eerst?"),
+        validators=[Optional()],
+        choices=[SelectChoice("ja", _l("Ja, voor het eerst")), SelectChoice("nee", _l("Nee"))],
+    )
     area = SelectField(_l("Uit welke wijk of kern komt u?"), validators=[Optional()])
     age_group = RadioField(_l("Hoe oud bent u?"), validators=[Optional()], choices=AGE_CHOICES)
 
 
 class TallyForm(FlaskForm):
     room = SelectField(_l("Ruimte"), coerce=int)
-    count = IntegerField(_l("Aantal bezoekers"), default=1,
-                         validators=[required(), NumberRange(1, 200, _l("Tel 1 tot 200."))])
+    count = IntegerField(
+        _l("Aantal bezoekers"),
+        default=1,
+        validators=[required(), NumberRange(1, 200, _l("Tel 1 tot 200."))],
+    )
 
 
 class NewKioskForm(FlaskForm):

@@ -12,8 +12,9 @@ from qrcode.constants import ERROR_CORRECT_M
 
 def qr_svg(data: str, title: str = "") -> str:
     """An SVG that scales to its container; `title` names it for screen readers."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2,
-                         image_factory=qrcode.image.svg.SvgPathImage)
+    code = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M, border=2, image_factory=qrcode.image.svg.SvgPathImage
+    )
     code.add_data(data)
     code.make(fit=True)
     svg = code.make_image().to_string(encoding="unicode")

@@ -71,8 +71,13 @@ def create_kiosk(actor: User, room_id: int, now: datetime, name: str = "") -> tu
     begin_write()
     room = _room_for(actor, room_id)
     code = "".join(secrets.choice(PAIRING_ALPHABET) for _ in range(8))
-    kiosk = Kiosk(room_id=room.id, name=name or room.name, pairing_code_hash=_sha(code),
-                  pairing_expires_at=now + PAIRING_VALID, created_by_id=actor.id)
+    kiosk = Kiosk(
+        room_id=room.id,
+        name=name or room.name,
+        pairing_code_hash=_sha(code),
+        pairing_expires_at=now + PAIRING_VALID,
+        created_by_id=actor.id,
+    )
     db.session.add(kiosk)
     db.session.flush()
     audit.record("kiosk_created", "kiosk", kiosk.id, actor_id=actor.id, house_id=room.house_id)
@@ -86,9 +91,15 @@ def pair(code: str, now: datetime) -> tuple[Kiosk, str]:
     kiosk = None
     if len(normalised) == 8:
         kiosk = db.session.scalar(select(Kiosk).where(Kiosk.pairing_code_hash == _sha(normalised)))
-    if (kiosk is None or kiosk.revoked_at is not None or kiosk.pairing_expires_at is None
-            or kiosk.pairing_expires_at < now):
-        raise KioskError(N_("Deze koppelcode is onbekend of verlopen. Vraag de beheerder om een nieuwe."))
+    if (
+        kiosk is None
+        or kiosk.revoked_at is not None
+        or kiosk.pairing_expires_at is None
+        or kiosk.pairing_expires_at < now
+    ):
+        raise KioskError(
+            N_("Deze koppelcode is onbekend of verlopen. Vraag de beheerder om een nieuwe.")
+        )
     credential = secrets.token_urlsafe(32)
     kiosk.credential_hash = _sha(credential)
     kiosk.pairing_code_hash = None
@@ -115,14 +126,18 @@ def revoke(actor: User, kiosk_id: int, now: datetime) -> Kiosk:
     kiosk.credential_hash = None
     kiosk.pairing_code_hash = None
     kiosk.key_version += 1
-    audit.record("kiosk_revoked", "kiosk", kiosk.id, actor_id=actor.id,
-                 house_id=kiosk.room.house_id)
+    audit.record(
+        "kiosk_revoked", "kiosk", kiosk.id, actor_id=actor.id, house_id=kiosk.room.house_id
+    )
     return kiosk
 
 
 def kiosks_of(house: House) -> list[Kiosk]:
-    return list(db.session.scalars(
-        select(Kiosk).join(Room).where(Room.house_id == house.id).order_by(Kiosk.id)))
+    return list(
+        db.session.scalars(
+            select(Kiosk).join(Room).where(Room.house_id == house.id).order_by(Kiosk.id)
+        )
+    )
 
 
 def seen(kiosk: Kiosk, now: datetime) -> None:
@@ -182,8 +197,15 @@ def poster_url_token(room: Room) -> str:
 
 def running_activity(room: Room, now: datetime) -> Booking | None:
     return db.session.scalar(
-        select(Booking).where(Booking.room_id == room.id, Booking.status.in_(ACTIVE_STATUS_VALUES),
-                              Booking.start <= now, Booking.end > now).limit(1))
+        select(Booking)
+        .where(
+            Booking.room_id == room.id,
+            Booking.status.in_(ACTIVE_STATUS_VALUES),
+            Booking.start <= now,
+            Booking.end > now,
+        )
+        .limit(1)
+    )
 
 
 def _minute(moment: datetime) -> datetime:
@@ -192,20 +214,28 @@ def _minute(moment: datetime) -> datetime:
 
 def _outside_opening_hours(house: House, moment: datetime) -> bool:
     local = moment.astimezone(AMSTERDAM)
-    return not any(p.weekday == local.weekday() and p.opens <= local.time() < p.closes
-                   for p in house.opening_hours)
+    return not any(
+        p.weekday == local.weekday() and p.opens <= local.time() < p.closes
+        for p in house.opening_hours
+    )
 
 
 def _suspicion(place: Place, moment: datetime, now: datetime) -> str:
     house = place.room.house
     if _outside_opening_hours(house, moment):
         return "buiten_openingstijd"
-    if place.channel == "qr" and place.kiosk is not None and (
-            place.kiosk.last_seen_at is None or now - place.kiosk.last_seen_at > KIOSK_SILENT):
+    if (
+        place.channel == "qr"
+        and place.kiosk is not None
+        and (place.kiosk.last_seen_at is None or now - place.kiosk.last_seen_at > KIOSK_SILENT)
+    ):
         return "kiosk_stil"
     if place.kiosk is not None:
-        recent = db.session.scalar(select(func.count(Visit.id)).where(
-            Visit.kiosk_id == place.kiosk.id, Visit.visited_at >= _minute(now - BURST_WINDOW)))
+        recent = db.session.scalar(
+            select(func.count(Visit.id)).where(
+                Visit.kiosk_id == place.kiosk.id, Visit.visited_at >= _minute(now - BURST_WINDOW)
+            )
+        )
         if (recent or 0) >= BURST_SIZE:
             return "piek"
     return ""
@@ -214,11 +244,17 @@ def _suspicion(place: Place, moment: datetime, now: datetime) -> str:
 def _new_visit(place: Place, moment: datetime, now: datetime, **fields: object) -> Visit:
     reason = _suspicion(place, moment, now)
     activity = running_activity(place.room, moment)
-    visit = Visit(house_id=place.room.house_id, room_id=place.room.id,
-                  kiosk_id=place.kiosk.id if place.kiosk else None,
-                  booking_id=activity.id if activity else None, visited_at=_minute(moment),
-                  channel=place.channel, suspicious=bool(reason), suspicious_reason=reason,
-                  **fields)
+    visit = Visit(
+        house_id=place.room.house_id,
+        room_id=place.room.id,
+        kiosk_id=place.kiosk.id if place.kiosk else None,
+        booking_id=activity.id if activity else None,
+        visited_at=_minute(moment),
+        channel=place.channel,
+        suspicious=bool(reason),
+        suspicious_reason=reason,
+        **fields,
+    )
     db.session.add(visit)
     db.session.flush()
     return visit
@@ -233,12 +269,19 @@ class CheckIn:
 def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
     """Count a phone once per house per three hours, by its keyed device hash."""
     begin_write()
-    hashed = device_hash(key_for_year(now.astimezone(AMSTERDAM).year), place.room.house_id,
-                         device_id)
+    hashed = device_hash(
+        key_for_year(now.astimezone(AMSTERDAM).year), place.room.house_id, device_id
+    )
     earlier = db.session.scalar(
-        select(Visit).where(Visit.house_id == place.room.house_id, Visit.device_hash == hashed,
-                            Visit.visited_at > _minute(now - SAME_VISIT))
-        .order_by(Visit.visited_at.desc()).limit(1))
+        select(Visit)
+        .where(
+            Visit.house_id == place.room.house_id,
+            Visit.device_hash == hashed,
+            Visit.visited_at > _minute(now - SAME_VISIT),
+        )
+        .order_by(Visit.visited_at.desc())
+        .limit(1)
+    )
     if earlier is not None:
         return CheckIn(earlier, counted=False)
     return CheckIn(_new_visit(place, now, now, device_hash=hashed), counted=True)
@@ -253,8 +296,11 @@ def tap(kiosk: Kiosk, client_id: str, tapped_at: datetime | None, now: datetime)
         raise KioskError(N_("Ongeldige tik.")) from error
     if db.session.scalar(select(Visit.id).where(Visit.client_id == client_id)):
         return False
-    moment = tapped_at if tapped_at and now - TAP_MAX_AGE <= tapped_at <= now + timedelta(
-        minutes=2) else now
+    moment = (
+        tapped_at
+        if tapped_at and now - TAP_MAX_AGE <= tapped_at <= now + timedelta(minutes=2)
+        else now
+    )
     place = Place(kiosk.room, kiosk, "tablet")
     try:
         with db.session.begin_nested():
@@ -264,8 +310,9 @@ def tap(kiosk: Kiosk, client_id: str, tapped_at: datetime | None, now: datetime)
     return True
 
 
-def answer(visit_id: int, now: datetime, *, first_time: str | None, area: str | None,
-           age_group: str | None) -> Visit:
+def answer(
+    visit_id: int, now: datetime, *, first_time: str | None, area: str | None, age_group: str | None
+) -> Visit:
     """Store the optional answers of a visit made from this browser a moment ago."""
     begin_write()
     visit = db.session.get(Visit, visit_id)
@@ -301,8 +348,15 @@ def tally(actor: User, room_id: int, count: int, now: datetime) -> int:
     place = Place(room, None, "tally")
     for index in range(count):
         _new_visit(place, now, now, client_id=f"{batch}-{index:04d}")
-    audit.record("tally_added", "room", room.id, actor_id=actor.id, house_id=room.house_id,
-                 count=count, batch=batch)
+    audit.record(
+        "tally_added",
+        "room",
+        room.id,
+        actor_id=actor.id,
+        house_id=room.house_id,
+        count=count,
+        batch=batch,
+    )
     return count
 
 
@@ -313,16 +367,31 @@ def undo_last_tally(actor: User, house: House, now: datetime) -> int:
         raise NotFound(house.id)
     start, end = today_bounds(now)
     last = db.session.scalar(
-        select(Visit).where(Visit.house_id == house.id, Visit.channel == "tally",
-                            Visit.visited_at >= start, Visit.visited_at < end)
-        .order_by(Visit.id.desc()).limit(1))
+        select(Visit)
+        .where(
+            Visit.house_id == house.id,
+            Visit.channel == "tally",
+            Visit.visited_at >= start,
+            Visit.visited_at < end,
+        )
+        .order_by(Visit.id.desc())
+        .limit(1)
+    )
     if last is None or not last.client_id:
         return 0
     batch = last.client_id.split("-")[0]
-    removed = db.session.execute(delete(Visit).where(
-        Visit.house_id == house.id, Visit.client_id.like(f"{batch}-%"))).rowcount
-    audit.record("tally_undone", "house", house.id, actor_id=actor.id, house_id=house.id,
-                 count=removed, batch=batch)
+    removed = db.session.execute(
+        delete(Visit).where(Visit.house_id == house.id, Visit.client_id.like(f"{batch}-%"))
+    ).rowcount
+    audit.record(
+        "tally_undone",
+        "house",
+        house.id,
+        actor_id=actor.id,
+        house_id=house.id,
+        count=removed,
+        batch=batch,
+    )
     return removed
 
 
@@ -333,15 +402,31 @@ def today_bounds(now: datetime) -> tuple[datetime, datetime]:
 
 def visits_today(house_id: int, now: datetime) -> int:
     start, end = today_bounds(now)
-    return db.session.scalar(select(func.count(Visit.id)).where(
-        Visit.house_id == house_id, Visit.visited_at >= start, Visit.visited_at < end,
-        Visit.suspicious.is_(False))) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Visit.id)).where(
+                Visit.house_id == house_id,
+                Visit.visited_at >= start,
+                Visit.visited_at < end,
+                Visit.suspicious.is_(False),
+            )
+        )
+        or 0
+    )
 
 
 def programme_today(house: House, now: datetime) -> list[Booking]:
     start, end = today_bounds(now)
-    return list(db.session.scalars(
-        select(Booking).join(Room).where(Room.house_id == house.id, Booking.start < end,
-                                         Booking.end > start,
-                                         Booking.status.in_(ACTIVE_STATUS_VALUES))
-        .order_by(Booking.start)))
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .join(Room)
+            .where(
+                Room.house_id == house.id,
+                Booking.start < end,
+                Booking.end > start,
+                Booking.status.in_(ACTIVE_STATUS_VALUES),
+            )
+            .order_by(Booking.start)
+        )
+    )

@@ -24,8 +24,9 @@ def _b64(raw: bytes) -> str:
 
 def kiosk_key(secret: str, kiosk_id: int, key_version: int) -> bytes:
     """The signing key of one kiosk; a new key version invalidates every earlier code."""
-    return hmac.new(secret.encode(), f"kiosk:{kiosk_id}:{key_version}".encode(),
-                    hashlib.sha256).digest()
+    return hmac.new(
+        secret.encode(), f"kiosk:{kiosk_id}:{key_version}".encode(), hashlib.sha256
+    ).digest()
 
 
 def slot_of(moment: datetime) -> int:

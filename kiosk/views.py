@@ -89,8 +89,14 @@ def pair() -> Page:
         return render_template("kiosk/pair.html", form=form), 400
     db.session.commit()
     response = redirect(url_for("kiosk.screen"))
-    response.set_cookie(KIOSK_COOKIE, credential, max_age=COOKIE_MAX_AGE, httponly=True,
-                        secure=_secure(), samesite="Strict")
+    response.set_cookie(
+        KIOSK_COOKIE,
+        credential,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        secure=_secure(),
+        samesite="Strict",
+    )
     return response
 
 
@@ -112,8 +118,11 @@ def status() -> Response:
     kiosks.seen(kiosk, now)
     db.session.commit()
     activity = kiosks.running_activity(kiosk.room, now)
-    return jsonify(paired=True, now_on=activity.title if activity and activity.public else None,
-                   qr_src=url_for("kiosk.qr_image", v=kiosks.tokens.slot_of(now)))
+    return jsonify(
+        paired=True,
+        now_on=activity.title if activity and activity.public else None,
+        qr_src=url_for("kiosk.qr_image", v=kiosks.tokens.slot_of(now)),
+    )
 
 
 @bp.route("/kiosk/qr.svg")
@@ -195,8 +204,9 @@ def _phone_page(place: kiosks.Place | None, endpoint: str, token: str) -> Page:
     if place is None:
         return render_template("kiosk/expired.html"), 410
     if request.method == "GET":
-        return render_template("kiosk/phone.html", place=place,
-                               action=url_for(endpoint, token=token))
+        return render_template(
+            "kiosk/phone.html", place=place, action=url_for(endpoint, token=token)
+        )
     device_id = request.cookies.get(DEVICE_COOKIE) or ""
     if not (20 <= len(device_id) <= 64):
         device_id = secrets.token_urlsafe(32)
@@ -205,8 +215,14 @@ def _phone_page(place: kiosks.Place | None, endpoint: str, token: str) -> Page:
     session["visit"] = checked.visit.id
     session["visit_counted"] = checked.counted
     response = redirect(url_for("kiosk.questions"))
-    response.set_cookie(DEVICE_COOKIE, device_id, max_age=COOKIE_MAX_AGE, httponly=True,
-                        secure=_secure(), samesite="Lax")
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_id,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        secure=_secure(),
+        samesite="Lax",
+    )
     return response
 
 
@@ -217,17 +233,28 @@ def questions() -> Page:
     if not isinstance(visit_id, int):
         return render_template("kiosk/thanks.html", counted=None)
     form = QuestionsForm()
-    form.area.choices = [SelectChoice("", _("Kies uw wijk of kern"))] + [
-        SelectChoice(str(a.id), a.name) for a in houses.list_areas()] + [
-        SelectChoice("elders", _("elders")), SelectChoice("geen_antwoord", _("zeg ik liever niet"))]
+    form.area.choices = (
+        [SelectChoice("", _("Kies uw wijk of kern"))]
+        + [SelectChoice(str(a.id), a.name) for a in houses.list_areas()]
+        + [
+            SelectChoice("elders", _("elders")),
+            SelectChoice("geen_antwoord", _("zeg ik liever niet")),
+        ]
+    )
     if request.method == "GET":
-        return render_template("kiosk/questions.html", form=form,
-                               counted=session.get("visit_counted"))
+        return render_template(
+            "kiosk/questions.html", form=form, counted=session.get("visit_counted")
+        )
     if "skip" in request.form or not form.validate_on_submit():
         return _thanks()
     try:
-        kiosks.answer(visit_id, _now(), first_time=form.first_time.data, area=form.area.data,
-                      age_group=form.age_group.data)
+        kiosks.answer(
+            visit_id,
+            _now(),
+            first_time=form.first_time.data,
+            area=form.area.data,
+            age_group=form.age_group.data,
+        )
     except kiosks.KioskError as error:
         db.session.rollback()
         form.area.errors = [_(str(error))]
@@ -269,9 +296,13 @@ def host(slug: str) -> str:
 
 def _host_page(house: House, form: TallyForm) -> str:
     now = _now()
-    return render_template("kiosk/host.html", house=house, form=form,
-                           programme=kiosks.programme_today(house, now),
-                           visits=kiosks.visits_today(house.id, now))
+    return render_template(
+        "kiosk/host.html",
+        house=house,
+        form=form,
+        programme=kiosks.programme_today(house, now),
+        visits=kiosks.visits_today(house.id, now),
+    )
 
 
 @bp.route("/kiosk/gastheer/<slug>/tellen", methods=["POST"])
@@ -296,8 +327,12 @@ def undo_tally(slug: str) -> Response:
     house = _house(slug, Permission.run_kiosk)
     removed = kiosks.undo_last_tally(current_user, house, _now())
     db.session.commit()
-    flash(_("Laatste telling ongedaan gemaakt (%(count)s).", count=removed) if removed
-          else _("Er is vandaag nog niets geteld."), "success" if removed else "info")
+    flash(
+        _("Laatste telling ongedaan gemaakt (%(count)s).", count=removed)
+        if removed
+        else _("Er is vandaag nog niets geteld."),
+        "success" if removed else "info",
+    )
     return redirect(url_for("kiosk.host", slug=slug))
 
 
@@ -313,8 +348,13 @@ def _new_kiosk_form(house: House) -> NewKioskForm:
 @bp.route("/kiosk/beheer/<slug>")
 def manage(slug: str) -> str:
     house = _house(slug, Permission.manage_programme)
-    return render_template("kiosk/manage.html", house=house, form=_new_kiosk_form(house),
-                           kiosks=kiosks.kiosks_of(house), now=_now())
+    return render_template(
+        "kiosk/manage.html",
+        house=house,
+        form=_new_kiosk_form(house),
+        kiosks=kiosks.kiosks_of(house),
+        now=_now(),
+    )
 
 
 @bp.route("/kiosk/beheer/<slug>/nieuw", methods=["POST"])
@@ -322,13 +362,20 @@ def create(slug: str) -> Page:
     house = _house(slug, Permission.manage_programme)
     form = _new_kiosk_form(house)
     if not form.validate_on_submit():
-        return render_template("kiosk/manage.html", house=house, form=form,
-                               kiosks=kiosks.kiosks_of(house), now=_now()), 400
+        return render_template(
+            "kiosk/manage.html", house=house, form=form, kiosks=kiosks.kiosks_of(house), now=_now()
+        ), 400
     kiosk, code = kiosks.create_kiosk(current_user, form.room.data, _now(), form.name.data or "")
     db.session.commit()
     url = public_url("kiosk.pair_link", code=code.replace("-", ""))
-    return render_template("kiosk/paircode.html", house=house, kiosk=kiosk, code=code, url=url,
-                           qr=qr_svg(url, _("QR-code om de tablet te koppelen")))
+    return render_template(
+        "kiosk/paircode.html",
+        house=house,
+        kiosk=kiosk,
+        code=code,
+        url=url,
+        qr=qr_svg(url, _("QR-code om de tablet te koppelen")),
+    )
 
 
 @bp.route("/kiosk/beheer/<slug>/<int:kiosk_id>/intrekken", methods=["POST"])
@@ -347,7 +394,7 @@ def revoke(slug: str, kiosk_id: int) -> Response:
     return redirect(url_for("kiosk.manage", slug=slug))
 
 
-def _poster_room(room_id: int):  # noqa: ANN202 - a Room
+def _poster_room(room_id: int):
     room = houses.get_room(room_id)
     if room is None or not current_user.can(Permission.manage_programme, room.house_id):
         abort(404)
@@ -357,8 +404,9 @@ def _poster_room(room_id: int):  # noqa: ANN202 - a Room
 @bp.route("/kiosk/poster/<int:room_id>")
 def poster_page(room_id: int) -> str:
     room, url = _poster_room(room_id)
-    return render_template("kiosk/poster.html", room=room, url=url,
-                           qr=qr_svg(url, _("QR-code om in te checken")))
+    return render_template(
+        "kiosk/poster.html", room=room, url=url, qr=qr_svg(url, _("QR-code om in te checken"))
+    )
 
 
 @bp.route("/kiosk/poster/<int:room_id>.svg")

@@ -17,11 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FULL = ("en",)
 KIOSK_ONLY = ("tr", "ar", "pl")
 # What visitors read on the tablet and their phone (staff pages are Dutch and English).
-KIOSK_SOURCES = tuple(
-    f"templates/kiosk/{name}.html"
-    for name in ("_kiosk_base", "pair", "screen", "phone", "expired", "questions", "thanks",
-                 "privacy")
-) + ("kiosk/forms.py", "kiosk/services.py", "kiosk/views.py")
+KIOSK_PAGES = ("_kiosk_base", "pair", "screen", "phone", "expired", "questions", "thanks")
+KIOSK_SOURCES = (
+    *(f"templates/kiosk/{name}.html" for name in (*KIOSK_PAGES, "privacy")),
+    "kiosk/forms.py",
+    "kiosk/services.py",
+    "kiosk/views.py",
+)
 
 
 def extract(cfg: str = "babel.cfg") -> dict[str, list[str]]:
@@ -29,9 +31,24 @@ def extract(cfg: str = "babel.cfg") -> dict[str, list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", cfg, "-k", "_l",
-             "-k", "N_", "-o", str(pot), "--quiet", "."],
-            cwd=ROOT, check=True,
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "extract",
+                "-F",
+                cfg,
+                "-k",
+                "_l",
+                "-k",
+                "N_",
+                "-o",
+                str(pot),
+                "--quiet",
+                ".",
+            ],
+            cwd=ROOT,
+            check=True,
         )
         with pot.open("rb") as fh:
             catalog = read_po(fh)
@@ -71,7 +88,9 @@ def main() -> int:
     for line in problems[:50]:
         print(line)
     if problems:
-        print(f"{len(problems)} translation problems; run `make translations-extract` and translate.")
+        print(
+            f"{len(problems)} translation problems; run `make translations-extract` and translate."
+        )
         return 1
     print(f"translations complete: {len(messages)} messages, {len(kiosk)} on kiosk pages")
     return 0

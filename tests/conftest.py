@@ -118,12 +118,17 @@ def make_house(app: Flask) -> Callable[..., HouseRef]:
             found = found or Area(name=area, kind="kern")
             house = House(slug=slug or f"huis-{n}", name=f"Testhuis {n}", area=found)
             house.rooms = [
-                Room(name=f"Zaal {i + 1}", capacity=20 + i, base_rate_cents=2000 + 500 * i,
-                     is_huiskamer=(i == 0))
+                Room(
+                    name=f"Zaal {i + 1}",
+                    capacity=20 + i,
+                    base_rate_cents=2000 + 500 * i,
+                    is_huiskamer=(i == 0),
+                )
                 for i in range(rooms)
             ]
-            house.opening_hours = [OpeningHours(weekday=d, opens=time(8, 30), closes=time(23))
-                                   for d in range(7)]
+            house.opening_hours = [
+                OpeningHours(weekday=d, opens=time(8, 30), closes=time(23)) for d in range(7)
+            ]
             db.session.add(house)
             db.session.commit()
             return HouseRef(house.id, house.slug, tuple(r.id for r in house.rooms))
@@ -135,20 +140,26 @@ def make_house(app: Flask) -> Callable[..., HouseRef]:
 def make_user(app: Flask) -> Callable[..., UserRef]:
     counter = iter(range(1, 10_000))
 
-    def make(role: Role | str = Role.initiatiefnemer, house: HouseRef | None = None,
-             email: str | None = None) -> UserRef:
+    def make(
+        role: Role | str = Role.initiatiefnemer,
+        house: HouseRef | None = None,
+        email: str | None = None,
+    ) -> UserRef:
         email = email or f"{role}-{next(counter)}@example.org"
         with app.app_context():
             house_obj = db.session.get(House, house.id) if house else None
-            user = accounts.create_user(email, Role(role), PASSWORD, name=f"Test {role}",
-                                        house=house_obj)
+            user = accounts.create_user(
+                email, Role(role), PASSWORD, name=f"Test {role}", house=house_obj
+            )
             db.session.commit()
             return UserRef(user.id, user.email)
 
     return make
 
 
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_FIELD = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client: FlaskClient, page: str = "/") -> str:
@@ -158,8 +169,9 @@ def csrf_token(client: FlaskClient, page: str = "/") -> str:
     return match.group(1) or match.group(2)
 
 
-def post_form(client: FlaskClient, url: str, data: dict[str, Any], page: str | None = None,
-              **kwargs: Any) -> Any:
+def post_form(
+    client: FlaskClient, url: str, data: dict[str, Any], page: str | None = None, **kwargs: Any
+) -> Any:
     """Post a form the way a browser does: with the CSRF token of the page it came from."""
     return client.post(url, data={**data, "csrf_token": csrf_token(client, page or "/")}, **kwargs)
 
@@ -181,9 +193,15 @@ from booking.rules.tariff import Activity  # noqa: E402
 
 def activity(kind: str = "bewoners", **answers: Any) -> Activity:
     """Questionnaire answers; the default is a free residents' coffee morning (T1, class 1)."""
-    base = {"open_to_all": True, "membership_required": False, "contribution_cents": 100,
-            "profit_making": False, "subsidised": False, "mainly_meeting": True,
-            "gives_in_return": False}
+    base = {
+        "open_to_all": True,
+        "membership_required": False,
+        "contribution_cents": 100,
+        "profit_making": False,
+        "subsidised": False,
+        "mainly_meeting": True,
+        "gives_in_return": False,
+    }
     if kind == "vereniging":
         base.update(open_to_all=False, membership_required=True, mainly_meeting=False)
     if kind == "commercieel":
@@ -199,8 +217,10 @@ def local_day(days_ahead: int) -> date:
 def slot(days_ahead: int, start: str = "10:00", end: str = "12:00") -> tuple[datetime, datetime]:
     """A slot on the 15-minute grid, `days_ahead` local days from today, as UTC."""
     day = local_day(days_ahead)
-    return (local_to_utc(datetime.combine(day, time.fromisoformat(start))),
-            local_to_utc(datetime.combine(day, time.fromisoformat(end))))
+    return (
+        local_to_utc(datetime.combine(day, time.fromisoformat(start))),
+        local_to_utc(datetime.combine(day, time.fromisoformat(end))),
+    )
 
 
 @pytest.fixture
@@ -208,14 +228,28 @@ def book(app: Flask) -> Callable[..., int]:
     """Book through the real service and commit; returns the booking id."""
     from booking.services import bookings
 
-    def make(user: UserRef, room_id: int, days_ahead: int = 3, start: str = "10:00",
-             end: str = "12:00", what: Activity | None = None, title: str = "Koffieochtend",
-             now: datetime | None = None) -> int:
+    def make(
+        user: UserRef,
+        room_id: int,
+        days_ahead: int = 3,
+        start: str = "10:00",
+        end: str = "12:00",
+        what: Activity | None = None,
+        title: str = "Koffieochtend",
+        now: datetime | None = None,
+    ) -> int:
         with app.app_context():
             begin, finish = slot(days_ahead, start, end)
-            booked = bookings.create_booking(db.session.get(User, user.id), room_id, begin, finish,
-                                             title, True, what or activity(),
-                                             now=now or datetime.now(UTC))
+            booked = bookings.create_booking(
+                db.session.get(User, user.id),
+                room_id,
+                begin,
+                finish,
+                title,
+                True,
+                what or activity(),
+                now=now or datetime.now(UTC),
+            )
             db.session.commit()
             return booked.booking.id
 

@@ -8,8 +8,19 @@ from booking.models import ApiToken, User
 
 def test_users_create_with_house_role(app, runner, make_house):
     house = make_house("de-haard")
-    result = runner.invoke(args=["users", "create", "anna@example.org", "--role", "beheerder",
-                                 "--house", "de-haard", "--password", "lang-wachtwoord"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "anna@example.org",
+            "--role",
+            "beheerder",
+            "--house",
+            "de-haard",
+            "--password",
+            "lang-wachtwoord",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.query(User).filter_by(email="anna@example.org").one()
@@ -18,14 +29,35 @@ def test_users_create_with_house_role(app, runner, make_house):
 
 
 def test_users_create_refuses_unknown_house_and_short_password(app, runner, make_house):
-    result = runner.invoke(args=["users", "create", "a@example.org", "--role", "beheerder",
-                                 "--house", "nergens", "--password", "lang-wachtwoord"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "a@example.org",
+            "--role",
+            "beheerder",
+            "--house",
+            "nergens",
+            "--password",
+            "lang-wachtwoord",
+        ]
+    )
     assert result.exit_code != 0 and "onbekend huis" in result.output
-    result = runner.invoke(args=["users", "create", "a@example.org", "--role", "gemeente",
-                                 "--password", "kort"])
+    result = runner.invoke(
+        args=["users", "create", "a@example.org", "--role", "gemeente", "--password", "kort"]
+    )
     assert result.exit_code != 0 and "minstens 10" in result.output
-    result = runner.invoke(args=["users", "create", "a@example.org", "--role", "beheerder",
-                                 "--password", "lang-wachtwoord"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "a@example.org",
+            "--role",
+            "beheerder",
+            "--password",
+            "lang-wachtwoord",
+        ]
+    )
     assert result.exit_code != 0 and "hoort bij een huis" in result.output
     with app.app_context():
         assert db.session.query(User).count() == 0

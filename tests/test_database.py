@@ -27,8 +27,14 @@ def test_times_come_back_as_aware_utc(app, make_house):
     house = make_house()
     amsterdam_noon = datetime(2026, 7, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
     with app.app_context():
-        db.session.add(Closure(house_id=house.id, starts_at=amsterdam_noon,
-                               ends_at=amsterdam_noon + timedelta(hours=1), reason="Onderhoud"))
+        db.session.add(
+            Closure(
+                house_id=house.id,
+                starts_at=amsterdam_noon,
+                ends_at=amsterdam_noon + timedelta(hours=1),
+                reason="Onderhoud",
+            )
+        )
         db.session.commit()
         db.session.expire_all()
         closure = db.session.query(Closure).one()
@@ -41,8 +47,14 @@ def test_naive_datetimes_are_refused(app, make_house):
 
     house = make_house()
     with app.app_context():
-        db.session.add(Closure(house_id=house.id, starts_at=datetime(2026, 7, 1, 12),
-                               ends_at=datetime(2026, 7, 1, 13), reason="x"))
+        db.session.add(
+            Closure(
+                house_id=house.id,
+                starts_at=datetime(2026, 7, 1, 12),
+                ends_at=datetime(2026, 7, 1, 13),
+                reason="x",
+            )
+        )
         with pytest.raises(Exception, match="naive datetime"):
             db.session.flush()
         db.session.rollback()

@@ -42,8 +42,11 @@ def test_upgrade_matches_models_and_downgrades(empty_database_url: str) -> None:
         assert differences == []
         if ON_POSTGRES:
             with db.engine.connect() as conn:
-                names = conn.execute(text(
-                    "SELECT conname FROM pg_constraint WHERE contype = 'x'")).scalars().all()
+                names = (
+                    conn.execute(text("SELECT conname FROM pg_constraint WHERE contype = 'x'"))
+                    .scalars()
+                    .all()
+                )
             assert "ex_booking_no_overlap" in names
         flask_migrate.downgrade(revision="base")
         tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}

@@ -19,8 +19,15 @@ from booking.rules.slots import AMSTERDAM, local_to_utc
 from booking.services import bookings
 from tests.conftest import csrf_token, login
 
-ROLES = ("anonymous", "initiatiefnemer", "gastheer", "sociaal_beheerder", "beheerder",
-         "beheerder_b", "gemeente")
+ROLES = (
+    "anonymous",
+    "initiatiefnemer",
+    "gastheer",
+    "sociaal_beheerder",
+    "beheerder",
+    "beheerder_b",
+    "gemeente",
+)
 
 # endpoint: (method, path with {house} for house A, expected statuses per role)
 MATRIX: dict[str, tuple[str, str, str]] = {
@@ -48,12 +55,21 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "rooms.my_bookings": ("GET", "/mijn-boekingen", "302 200 200 200 200 200 200"),
     "rooms.my_booking": ("GET", "/mijn-boekingen/{booking}", "302 404 404 200 200 404 200"),
     "rooms.cancel": ("POST", "/mijn-boekingen/{booking}/annuleren", "302 404 404 404 302 404 302"),
-    "rooms.cancel_series": ("POST", "/mijn-boekingen/{booking}/annuleren-reeks",
-                            "302 404 404 404 404 404 404"),
-    "api.room_availability": ("GET", "/api/v1/rooms/{room}/availability",
-                              "200 200 200 200 200 200 200"),
-    "api.free_rooms": ("GET", "/api/v1/free-rooms?start={start}&end={end}",
-                       "200 200 200 200 200 200 200"),
+    "rooms.cancel_series": (
+        "POST",
+        "/mijn-boekingen/{booking}/annuleren-reeks",
+        "302 404 404 404 404 404 404",
+    ),
+    "api.room_availability": (
+        "GET",
+        "/api/v1/rooms/{room}/availability",
+        "200 200 200 200 200 200 200",
+    ),
+    "api.free_rooms": (
+        "GET",
+        "/api/v1/free-rooms?start={start}&end={end}",
+        "200 200 200 200 200 200 200",
+    ),
     "api.quote": ("POST", "/api/v1/quote", "401 415 415 415 415 415 415"),
     "api.create_booking": ("POST", "/api/v1/bookings", "401 415 415 415 415 415 415"),
     "api.list_bookings": ("GET", "/api/v1/bookings", "401 200 200 200 200 200 200"),
@@ -77,21 +93,32 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "kiosk.poster_png": ("GET", "/kiosk/poster/{room}.png", "302 404 404 200 200 404 200"),
     "api.create_kiosk": ("POST", "/api/v1/kiosks", "401 415 415 415 415 415 415"),
     # beheer (booking issue)
-    "beheer.bookings_overview": ("GET", "/beheer/{house}/boekingen",
-                                 "302 404 404 200 200 404 200"),
-    "beheer.booking_detail": ("GET", "/beheer/{house}/boekingen/{booking}",
-                              "302 404 404 200 200 404 200"),
+    "beheer.bookings_overview": ("GET", "/beheer/{house}/boekingen", "302 404 404 200 200 404 200"),
+    "beheer.booking_detail": (
+        "GET",
+        "/beheer/{house}/boekingen/{booking}",
+        "302 404 404 200 200 404 200",
+    ),
     "beheer.rooms": ("GET", "/beheer/{house}/ruimtes", "302 404 404 404 200 404 200"),
     "beheer.edit_room": ("GET", "/beheer/{house}/ruimtes/{room}", "302 404 404 404 200 404 200"),
     "beheer.settings": ("GET", "/beheer/{house}/instellingen", "302 404 404 404 200 404 200"),
-    "beheer.opening_hours": ("GET", "/beheer/{house}/openingstijden",
-                             "302 404 404 404 200 404 200"),
+    "beheer.opening_hours": (
+        "GET",
+        "/beheer/{house}/openingstijden",
+        "302 404 404 404 200 404 200",
+    ),
     "beheer.closures": ("GET", "/beheer/{house}/sluitingen", "302 404 404 404 200 404 200"),
-    "beheer.priority_blocks": ("GET", "/beheer/{house}/voorrangsblokken",
-                               "302 404 404 200 200 404 200"),
+    "beheer.priority_blocks": (
+        "GET",
+        "/beheer/{house}/voorrangsblokken",
+        "302 404 404 200 200 404 200",
+    ),
     "beheer.audit_log": ("GET", "/beheer/{house}/logboek", "302 404 404 200 200 404 200"),
-    "beheer.export_csv": ("GET", "/beheer/{house}/export.csv?maand=2026-12",
-                          "302 404 404 404 200 404 200"),
+    "beheer.export_csv": (
+        "GET",
+        "/beheer/{house}/export.csv?maand=2026-12",
+        "302 404 404 404 200 404 200",
+    ),
 }
 UNCHECKED = {"static"}
 # POST routes on one object, each tested for every role in its own module (tests/beheer/)
@@ -114,9 +141,15 @@ def make_booking(app, organiser, room_id: int) -> int:
     day = (datetime.now(AMSTERDAM) + timedelta(days=3)).date()
     with app.app_context():
         booked = bookings.create_booking(
-            db.session.get(User, organiser.id), room_id,
-            local_to_utc(datetime.combine(day, time(10))), local_to_utc(datetime.combine(day, time(12))),
-            "Andermans boeking", False, RESIDENTS, now=datetime.now(UTC))
+            db.session.get(User, organiser.id),
+            room_id,
+            local_to_utc(datetime.combine(day, time(10))),
+            local_to_utc(datetime.combine(day, time(12))),
+            "Andermans boeking",
+            False,
+            RESIDENTS,
+            now=datetime.now(UTC),
+        )
         db.session.commit()
         return booked.booking.id
 
@@ -151,18 +184,30 @@ def test_every_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_route_answers_each_role_as_designed(app, people, endpoint):
     method, path, expected = MATRIX[endpoint]
-    path = path.format(house=people["house"].slug, room=people["house"].room_ids[0],
-                       booking=people["booking"], start=local_iso(SLOT[0]),
-                       end=local_iso(SLOT[1]))
+    path = path.format(
+        house=people["house"].slug,
+        room=people["house"].room_ids[0],
+        booking=people["booking"],
+        start=local_iso(SLOT[0]),
+        end=local_iso(SLOT[1]),
+    )
     answers = []
     for role, status in zip(ROLES, expected.split(), strict=True):
         client = app.test_client()
         if role != "anonymous":
             login(client, people[role])
-        data = {"csrf_token": csrf_token(client)} if method == "POST" and not path.startswith("/api/") else None
+        data = (
+            {"csrf_token": csrf_token(client)}
+            if method == "POST" and not path.startswith("/api/")
+            else None
+        )
         response = client.open(path, method=method, data=data)
         answers.append((role, response.status_code, int(status)))
-        if method in ("POST", "DELETE") and response.status_code < 400 and "{booking}" in MATRIX[endpoint][1]:
+        if (
+            method in ("POST", "DELETE")
+            and response.status_code < 400
+            and "{booking}" in MATRIX[endpoint][1]
+        ):
             restore_booking(app, people["booking"])
     wrong = [(role, got, want) for role, got, want in answers if got != want]
     assert not wrong, f"{endpoint}: (role, got, expected) {wrong}"

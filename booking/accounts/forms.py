@@ -18,20 +18,27 @@ class LoginForm(FlaskForm):
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Uw naam"), validators=[required(), max_length(120)])
-    organisation = StringField(_l("Organisatie of initiatief (niet verplicht)"),
-                               validators=[max_length(120)])
+    organisation = StringField(
+        _l("Organisatie of initiatief (niet verplicht)"), validators=[max_length(120)]
+    )
     email = EmailField(_l("E-mailadres"), validators=[required(), email_address(), max_length(254)])
     password = PasswordField(
         _l("Wachtwoord (minstens 10 tekens)"),
         validators=[
             required(),
-            Length(min=MIN_PASSWORD_LENGTH, max=200,
-                   message=_l("Kies een wachtwoord van minstens 10 en hoogstens 200 tekens.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Kies een wachtwoord van minstens 10 en hoogstens 200 tekens."),
+            ),
         ],
     )
     password_again = PasswordField(
         _l("Herhaal het wachtwoord"),
-        validators=[required(), EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk."))],
+        validators=[
+            required(),
+            EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
+        ],
     )
 
 
@@ -44,11 +51,17 @@ class ResetPasswordForm(FlaskForm):
         _l("Nieuw wachtwoord (minstens 10 tekens)"),
         validators=[
             required(),
-            Length(min=MIN_PASSWORD_LENGTH, max=200,
-                   message=_l("Kies een wachtwoord van minstens 10 en hoogstens 200 tekens.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Kies een wachtwoord van minstens 10 en hoogstens 200 tekens."),
+            ),
         ],
     )
     password_again = PasswordField(
         _l("Herhaal het wachtwoord"),
-        validators=[required(), EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk."))],
+        validators=[
+            required(),
+            EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
+        ],
     )

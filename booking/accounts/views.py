@@ -21,7 +21,12 @@ Page = str | Response | tuple[str, int]
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would make phishing links look like ours."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("accounts.dashboard")
 
@@ -38,10 +43,14 @@ def login() -> Page:
         return redirect(url_for("accounts.dashboard"))
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("accounts/login.html", form=form), 400 if form.is_submitted() else 200
+        return render_template(
+            "accounts/login.html", form=form
+        ), 400 if form.is_submitted() else 200
     user = accounts.authenticate(form.email.data or "", form.password.data or "")
     if user is None:
-        flash(_("Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw."), "error")
+        flash(
+            _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw."), "error"
+        )
         return render_template("accounts/login.html", form=form), 401
     login_user(user)
     db.session.commit()
@@ -63,10 +72,14 @@ def logout() -> Response:
 def register() -> Page:
     form = RegisterForm()
     if not form.validate_on_submit():
-        return render_template("accounts/register.html", form=form), 400 if form.is_submitted() else 200
+        return render_template(
+            "accounts/register.html", form=form
+        ), 400 if form.is_submitted() else 200
     try:
         user = accounts.register_initiatiefnemer(
-            form.email.data or "", form.name.data or "", form.password.data or "",
+            form.email.data or "",
+            form.name.data or "",
+            form.password.data or "",
             form.organisation.data or "",
         )
     except accounts.AccountError as error:
@@ -85,10 +98,18 @@ def register() -> Page:
 def forgot_password() -> Page:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
-        return render_template("accounts/forgot.html", form=form), 400 if form.is_submitted() else 200
+        return render_template(
+            "accounts/forgot.html", form=form
+        ), 400 if form.is_submitted() else 200
     accounts.request_password_reset(form.email.data or "")
     db.session.commit()
-    flash(_("Als dit adres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een link."), "info")
+    flash(
+        _(
+            "Als dit adres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail "
+            "met een link."
+        ),
+        "info",
+    )
     return redirect(url_for("accounts.login"))
 
 
@@ -100,7 +121,9 @@ def reset_password(token: str) -> Page:
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        return render_template("accounts/reset.html", form=form), 400 if form.is_submitted() else 200
+        return render_template(
+            "accounts/reset.html", form=form
+        ), 400 if form.is_submitted() else 200
     user = accounts.reset_password(token, form.password.data or "")
     db.session.commit()
     login_user(user)

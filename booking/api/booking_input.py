@@ -18,28 +18,39 @@ MAX_CONTRIBUTION_CENTS = 100_000
 def parse_moment(value: Any, name: str) -> datetime:
     """ISO 8601; without an offset the time means Europe/Amsterdam (DESIGN section 10)."""
     if not isinstance(value, str) or len(value) > 40:
-        raise ApiError(400, "ongeldige_tijd", f"'{name}' moet een tijd in ISO 8601 zijn.", {"field": name})
+        raise ApiError(
+            400, "ongeldige_tijd", f"'{name}' moet een tijd in ISO 8601 zijn.", {"field": name}
+        )
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as error:
-        raise ApiError(400, "ongeldige_tijd", f"'{name}' is geen geldige ISO 8601-tijd.",
-                       {"field": name}) from error
+        raise ApiError(
+            400, "ongeldige_tijd", f"'{name}' is geen geldige ISO 8601-tijd.", {"field": name}
+        ) from error
     if moment.tzinfo is not None:
         return slots.as_utc(moment)
     try:
         return slots.local_to_utc(moment)
     except slots.NonexistentLocalTime as error:
-        raise ApiError(422, "tijd_bestaat_niet", f"'{name}' valt in het uur dat door de zomertijd "
-                       "wordt overgeslagen.", {"field": name}) from error
+        raise ApiError(
+            422,
+            "tijd_bestaat_niet",
+            f"'{name}' valt in het uur dat door de zomertijd wordt overgeslagen.",
+            {"field": name},
+        ) from error
 
 
 def parse_date(value: Any, name: str) -> date:
     if not isinstance(value, str) or len(value) > 20:
-        raise ApiError(400, "ongeldige_datum", f"'{name}' moet een datum zijn (JJJJ-MM-DD).", {"field": name})
+        raise ApiError(
+            400, "ongeldige_datum", f"'{name}' moet een datum zijn (JJJJ-MM-DD).", {"field": name}
+        )
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise ApiError(400, "ongeldige_datum", f"'{name}' is geen geldige datum.", {"field": name}) from error
+        raise ApiError(
+            400, "ongeldige_datum", f"'{name}' is geen geldige datum.", {"field": name}
+        ) from error
 
 
 def parse_slot(data: dict[str, Any]) -> tuple[datetime, datetime]:
@@ -53,18 +64,27 @@ def parse_room_id(data: dict[str, Any]) -> int:
 def parse_activity(data: dict[str, Any]) -> Activity:
     raw = data.get("activity")
     if not isinstance(raw, dict):
-        raise ApiError(400, "ongeldig_veld", "Het veld 'activity' ontbreekt of is geen object.",
-                       {"field": "activity"})
+        raise ApiError(
+            400,
+            "ongeldig_veld",
+            "Het veld 'activity' ontbreekt of is geen object.",
+            {"field": "activity"},
+        )
     kind = raw.get("organiser_kind")
     if kind not in {k.value for k in OrganiserKind}:
-        raise ApiError(400, "ongeldig_veld", "Onbekende 'organiser_kind'.",
-                       {"field": "activity.organiser_kind", "allowed": [k.value for k in OrganiserKind]})
+        raise ApiError(
+            400,
+            "ongeldig_veld",
+            "Onbekende 'organiser_kind'.",
+            {"field": "activity.organiser_kind", "allowed": [k.value for k in OrganiserKind]},
+        )
     return Activity(
         organiser_kind=OrganiserKind(kind),
         open_to_all=optional_bool(raw, "open_to_all"),
         membership_required=optional_bool(raw, "membership_required"),
-        contribution_cents=integer_field(raw, "contribution_cents", default=0, minimum=0,
-                                         maximum=MAX_CONTRIBUTION_CENTS),
+        contribution_cents=integer_field(
+            raw, "contribution_cents", default=0, minimum=0, maximum=MAX_CONTRIBUTION_CENTS
+        ),
         profit_making=optional_bool(raw, "profit_making"),
         subsidised=optional_bool(raw, "subsidised"),
         mainly_meeting=optional_bool(raw, "mainly_meeting"),
@@ -77,13 +97,22 @@ def parse_recurrence(data: dict[str, Any]) -> Recurrence | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise ApiError(400, "ongeldig_veld", "'recurrence' moet een object zijn.", {"field": "recurrence"})
+        raise ApiError(
+            400, "ongeldig_veld", "'recurrence' moet een object zijn.", {"field": "recurrence"}
+        )
     freq = raw.get("freq")
     if freq not in {f.value for f in Frequency}:
-        raise ApiError(400, "ongeldig_veld", "'recurrence.freq' is weekly of monthly.",
-                       {"field": "recurrence.freq"})
-    return Recurrence(Frequency(freq), integer_field(raw, "interval", default=1, minimum=1, maximum=52),
-                      parse_date(raw.get("until"), "recurrence.until"))
+        raise ApiError(
+            400,
+            "ongeldig_veld",
+            "'recurrence.freq' is weekly of monthly.",
+            {"field": "recurrence.freq"},
+        )
+    return Recurrence(
+        Frequency(freq),
+        integer_field(raw, "interval", default=1, minimum=1, maximum=52),
+        parse_date(raw.get("until"), "recurrence.until"),
+    )
 
 
 def parse_title(data: dict[str, Any]) -> str:

@@ -50,7 +50,9 @@ def _raise_for(error: bookings.BookingError) -> None:
         raise ApiError(422, "regel_geschonden", " ".join(texts), {"problems": texts})
     if isinstance(error, bookings.SlotTaken):
         raise ApiError(
-            409, "bezet", "De ruimte is op dat moment al bezet.",
+            409,
+            "bezet",
+            "De ruimte is op dat moment al bezet.",
             conflicts=[busy_json(b) for b in error.conflicts],
             alternatives=[alternative_json(a) for a in error.alternatives],
         )
@@ -59,10 +61,15 @@ def _raise_for(error: bookings.BookingError) -> None:
 
 def _range_args(default_days: int = 7) -> tuple[datetime, datetime]:
     start = parse_moment(request.args["from"], "from") if "from" in request.args else _now()
-    end = (parse_moment(request.args["to"], "to") if "to" in request.args
-           else start + timedelta(days=default_days))
+    end = (
+        parse_moment(request.args["to"], "to")
+        if "to" in request.args
+        else start + timedelta(days=default_days)
+    )
     if end <= start or end - start > MAX_RANGE:
-        raise ApiError(400, "ongeldige_periode", "'to' moet na 'from' liggen, hoogstens 62 dagen later.")
+        raise ApiError(
+            400, "ongeldige_periode", "'to' moet na 'from' liggen, hoogstens 62 dagen later."
+        )
     return start, end
 
 
@@ -77,8 +84,14 @@ def room_availability(room_id: int) -> Response:
         room_id=room.id,
         house=room.house.slug,
         busy=[busy_json(b) for b in availability.busy(room.id, start, end)],
-        opening_hours=[{"weekday": p.weekday, "opens": p.opens.strftime("%H:%M"),
-                        "closes": p.closes.strftime("%H:%M")} for p in room.house.opening_hours],
+        opening_hours=[
+            {
+                "weekday": p.weekday,
+                "opens": p.opens.strftime("%H:%M"),
+                "closes": p.closes.strftime("%H:%M"),
+            }
+            for p in room.house.opening_hours
+        ],
     )
 
 
@@ -102,12 +115,14 @@ def create_booking() -> tuple[Response, int]:
     public, recurrence = optional_bool(data, "public"), parse_recurrence(data)
     try:
         if recurrence is None:
-            booked = bookings.create_booking(current_user, room_id, start, end, title, public,
-                                             activity, now=_now())
+            booked = bookings.create_booking(
+                current_user, room_id, start, end, title, public, activity, now=_now()
+            )
             body = booking_json(booked.booking, booked.displaced)
         else:
-            series = bookings.create_series(current_user, room_id, start, end, title, public,
-                                            activity, recurrence, now=_now())
+            series = bookings.create_series(
+                current_user, room_id, start, end, title, public, activity, recurrence, now=_now()
+            )
             body = {
                 "series_id": series.series.id,
                 "occurrences": [booking_json(b.booking, b.displaced) for b in series.occurrences],
@@ -128,8 +143,9 @@ def list_bookings() -> Response:
     start, end = _range_args(default_days=31)
     room_id = request.args.get("room_id", type=int)
     house_slug = request.args.get("house")
-    found = queries.visible_bookings(current_user, start, end, house_slug=house_slug,
-                                     room_id=room_id, now=_now())
+    found = queries.visible_bookings(
+        current_user, start, end, house_slug=house_slug, room_id=room_id, now=_now()
+    )
     return jsonify(bookings=[booking_json(b) for b in found])
 
 
@@ -153,7 +169,6 @@ def cancel_booking(booking_id: int) -> Response:
     return jsonify(booking_json(booking))
 
 
-
 @bp.route("/free-rooms")
 @public_endpoint
 def free_rooms() -> Response:
@@ -166,19 +181,38 @@ def free_rooms() -> Response:
     if request.args.get("house") and house is None:
         raise ApiError(404, "niet_gevonden", "Dit huis bestaat niet.")
     capacity = request.args.get("capacity", default=1, type=int) or 1
-    rooms = availability.free_rooms(start, end, _now(), min_capacity=max(1, capacity),
-                                    house_id=house.id if house else None)
-    return jsonify(rooms=[{"id": r.id, "name": r.name, "capacity": r.capacity,
-                           "house": r.house.slug, "house_name": r.house.name} for r in rooms])
+    rooms = availability.free_rooms(
+        start, end, _now(), min_capacity=max(1, capacity), house_id=house.id if house else None
+    )
+    return jsonify(
+        rooms=[
+            {
+                "id": r.id,
+                "name": r.name,
+                "capacity": r.capacity,
+                "house": r.house.slug,
+                "house_name": r.house.name,
+            }
+            for r in rooms
+        ]
+    )
 
 
 _ACTIVITY = {
     "type": "object",
     "required": ["organiser_kind"],
     "properties": {
-        "organiser_kind": {"type": "string", "enum": [
-            "bewoners", "vereniging", "maatschappelijk", "sociale_onderneming", "commercieel",
-            "gemeente"]},
+        "organiser_kind": {
+            "type": "string",
+            "enum": [
+                "bewoners",
+                "vereniging",
+                "maatschappelijk",
+                "sociale_onderneming",
+                "commercieel",
+                "gemeente",
+            ],
+        },
         "open_to_all": {"type": "boolean"},
         "membership_required": {"type": "boolean"},
         "contribution_cents": {"type": "integer", "minimum": 0},
@@ -192,109 +226,231 @@ _MOMENT = {"type": "string", "description": "ISO 8601; without an offset: Europe
 _BOOKING = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"}, "room_id": {"type": "integer"}, "house": {"type": "string"},
-        "title": {"type": "string"}, "public": {"type": "boolean"},
+        "id": {"type": "integer"},
+        "room_id": {"type": "integer"},
+        "house": {"type": "string"},
+        "title": {"type": "string"},
+        "public": {"type": "boolean"},
         "start": {"type": "string", "format": "date-time"},
         "end": {"type": "string", "format": "date-time"},
-        "status": {"type": "string", "enum": [
-            "aangevraagd", "onder_voorbehoud", "bevestigd", "geannuleerd", "verdrongen",
-            "afgewezen"]},
+        "status": {
+            "type": "string",
+            "enum": [
+                "aangevraagd",
+                "onder_voorbehoud",
+                "bevestigd",
+                "geannuleerd",
+                "verdrongen",
+                "afgewezen",
+            ],
+        },
         "status_reason": {"type": "string"},
         "tariff_group": {"type": "string", "enum": ["T1", "T2", "T3", "T4"]},
         "priority_class": {"type": "integer", "minimum": 1, "maximum": 4},
-        "amount_cents": {"type": "integer"}, "list_price_cents": {"type": "integer"},
+        "amount_cents": {"type": "integer"},
+        "list_price_cents": {"type": "integer"},
         "series_id": {"type": ["integer", "null"]},
         "displaced": {"type": "array", "items": {"type": "integer"}},
     },
 }
-_BUSY = {"type": "object", "properties": {
-    "start": {"type": "string"}, "end": {"type": "string"},
-    "title": {"type": ["string", "null"], "description": "only for public bookings"},
-    "provisional": {"type": "boolean"}}}
-_ALTERNATIVE = {"type": "object", "properties": {
-    "kind": {"type": "string", "enum": ["zelfde_ruimte_ander_tijdstip", "andere_ruimte",
-                                        "ander_huis"]},
-    "room_id": {"type": "integer"}, "room": {"type": "string"}, "house": {"type": "string"},
-    "start": {"type": "string"}, "end": {"type": "string"}}}
+_BUSY = {
+    "type": "object",
+    "properties": {
+        "start": {"type": "string"},
+        "end": {"type": "string"},
+        "title": {"type": ["string", "null"], "description": "only for public bookings"},
+        "provisional": {"type": "boolean"},
+    },
+}
+_ALTERNATIVE = {
+    "type": "object",
+    "properties": {
+        "kind": {
+            "type": "string",
+            "enum": ["zelfde_ruimte_ander_tijdstip", "andere_ruimte", "ander_huis"],
+        },
+        "room_id": {"type": "integer"},
+        "room": {"type": "string"},
+        "house": {"type": "string"},
+        "start": {"type": "string"},
+        "end": {"type": "string"},
+    },
+}
 _BOOKING_REQUEST = {
     "type": "object",
     "required": ["room_id", "start", "end", "title", "activity"],
     "properties": {
-        "room_id": {"type": "integer"}, "start": _MOMENT, "end": _MOMENT,
-        "title": {"type": "string", "maxLength": 200}, "public": {"type": "boolean"},
+        "room_id": {"type": "integer"},
+        "start": _MOMENT,
+        "end": _MOMENT,
+        "title": {"type": "string", "maxLength": 200},
+        "public": {"type": "boolean"},
         "activity": {"$ref": "#/components/schemas/Activity"},
-        "recurrence": {"type": "object", "required": ["freq", "until"], "properties": {
-            "freq": {"type": "string", "enum": ["weekly", "monthly"]},
-            "interval": {"type": "integer", "minimum": 1, "maximum": 52},
-            "until": {"type": "string", "format": "date"}}},
+        "recurrence": {
+            "type": "object",
+            "required": ["freq", "until"],
+            "properties": {
+                "freq": {"type": "string", "enum": ["weekly", "monthly"]},
+                "interval": {"type": "integer", "minimum": 1, "maximum": 52},
+                "until": {"type": "string", "format": "date"},
+            },
+        },
     },
 }
-_ERRORS = {"400": error_response("Bad input"), "401": error_response("Not logged in"),
-           "404": error_response("Unknown, or not yours to see"),
-           "422": error_response("A rule of the house is broken (details.problems)")}
+_ERRORS = {
+    "400": error_response("Bad input"),
+    "401": error_response("Not logged in"),
+    "404": error_response("Unknown, or not yours to see"),
+    "422": error_response("A rule of the house is broken (details.problems)"),
+}
 
 add_paths(
     {
-        "/rooms/{id}/availability": {"get": {
-            "summary": "Busy intervals (no private details) and opening hours of a room",
-            "security": [],
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
-                           {"name": "from", "in": "query", "schema": _MOMENT},
-                           {"name": "to", "in": "query", "schema": _MOMENT}],
-            "responses": {"200": json_response("Availability", {"type": "object", "properties": {
-                "busy": {"type": "array", "items": _BUSY}, "opening_hours": {"type": "array"}}}),
-                "400": _ERRORS["400"], "404": _ERRORS["404"]}}},
-        "/free-rooms": {"get": {
-            "summary": "Rooms free for a whole slot, across all houses",
-            "security": [],
-            "parameters": [{"name": "start", "in": "query", "required": True, "schema": _MOMENT},
-                           {"name": "end", "in": "query", "required": True, "schema": _MOMENT},
-                           {"name": "capacity", "in": "query", "schema": {"type": "integer"}},
-                           {"name": "house", "in": "query", "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "Free rooms"}, "400": _ERRORS["400"],
-                          "404": _ERRORS["404"]}}},
-        "/quote": {"post": {
-            "summary": "Tariff group, priority class, price and reasons, before booking",
-            "requestBody": json_request({"type": "object", "required": ["room_id", "start", "end", "activity"],
-                                         "properties": {"room_id": {"type": "integer"},
-                                                        "start": _MOMENT, "end": _MOMENT,
-                                                        "activity": {"$ref": "#/components/schemas/Activity"}}}),
-            "responses": {"200": json_response("Quote", {"type": "object", "properties": {
-                "tariff_group": {"type": "string"}, "priority_class": {"type": "integer"},
-                "amount_cents": {"type": "integer"}, "reasons": {"type": "array", "items": {"type": "string"}},
-                "problems": {"type": "array", "items": {"type": "string"}}}}), **_ERRORS}}},
+        "/rooms/{id}/availability": {
+            "get": {
+                "summary": "Busy intervals (no private details) and opening hours of a room",
+                "security": [],
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {"name": "from", "in": "query", "schema": _MOMENT},
+                    {"name": "to", "in": "query", "schema": _MOMENT},
+                ],
+                "responses": {
+                    "200": json_response(
+                        "Availability",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "busy": {"type": "array", "items": _BUSY},
+                                "opening_hours": {"type": "array"},
+                            },
+                        },
+                    ),
+                    "400": _ERRORS["400"],
+                    "404": _ERRORS["404"],
+                },
+            }
+        },
+        "/free-rooms": {
+            "get": {
+                "summary": "Rooms free for a whole slot, across all houses",
+                "security": [],
+                "parameters": [
+                    {"name": "start", "in": "query", "required": True, "schema": _MOMENT},
+                    {"name": "end", "in": "query", "required": True, "schema": _MOMENT},
+                    {"name": "capacity", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "house", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {"description": "Free rooms"},
+                    "400": _ERRORS["400"],
+                    "404": _ERRORS["404"],
+                },
+            }
+        },
+        "/quote": {
+            "post": {
+                "summary": "Tariff group, priority class, price and reasons, before booking",
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["room_id", "start", "end", "activity"],
+                        "properties": {
+                            "room_id": {"type": "integer"},
+                            "start": _MOMENT,
+                            "end": _MOMENT,
+                            "activity": {"$ref": "#/components/schemas/Activity"},
+                        },
+                    }
+                ),
+                "responses": {
+                    "200": json_response(
+                        "Quote",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "tariff_group": {"type": "string"},
+                                "priority_class": {"type": "integer"},
+                                "amount_cents": {"type": "integer"},
+                                "reasons": {"type": "array", "items": {"type": "string"}},
+                                "problems": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
+                    ),
+                    **_ERRORS,
+                },
+            }
+        },
         "/bookings": {
             "post": {
                 "summary": "Book a room once, or as a series with `recurrence`",
                 "requestBody": json_request(_BOOKING_REQUEST),
                 "responses": {
-                    "201": json_response("Booked (a single booking, or {series_id, occurrences, conflicts})",
-                                         {"$ref": "#/components/schemas/Booking"}),
-                    "409": json_response("The slot is taken", {"type": "object", "properties": {
-                        "error": {"$ref": "#/components/schemas/Error/properties/error"},
-                        "conflicts": {"type": "array", "items": _BUSY},
-                        "alternatives": {"type": "array", "items": _ALTERNATIVE}}}),
+                    "201": json_response(
+                        "Booked (a single booking, or {series_id, occurrences, conflicts})",
+                        {"$ref": "#/components/schemas/Booking"},
+                    ),
+                    "409": json_response(
+                        "The slot is taken",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "error": {"$ref": "#/components/schemas/Error/properties/error"},
+                                "conflicts": {"type": "array", "items": _BUSY},
+                                "alternatives": {"type": "array", "items": _ALTERNATIVE},
+                            },
+                        },
+                    ),
                     **_ERRORS,
                 },
             },
             "get": {
                 "summary": "Bookings the caller may see",
-                "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
-                               for n in ("house", "room_id", "from", "to")],
-                "responses": {"200": json_response("Bookings", {"type": "object", "properties": {
-                    "bookings": {"type": "array", "items": {"$ref": "#/components/schemas/Booking"}}}}),
-                    "401": _ERRORS["401"]},
+                "parameters": [
+                    {"name": n, "in": "query", "schema": {"type": "string"}}
+                    for n in ("house", "room_id", "from", "to")
+                ],
+                "responses": {
+                    "200": json_response(
+                        "Bookings",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "bookings": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Booking"},
+                                }
+                            },
+                        },
+                    ),
+                    "401": _ERRORS["401"],
+                },
             },
         },
         "/bookings/{id}": {
-            "get": {"summary": "One booking",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                    "responses": {"200": json_response("Booking", {"$ref": "#/components/schemas/Booking"}),
-                                  "401": _ERRORS["401"], "404": _ERRORS["404"]}},
-            "delete": {"summary": "Cancel a booking",
-                       "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                       "responses": {"200": json_response("Cancelled", {"$ref": "#/components/schemas/Booking"}),
-                                     "401": _ERRORS["401"], "404": _ERRORS["404"], "422": _ERRORS["422"]}},
+            "get": {
+                "summary": "One booking",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": json_response("Booking", {"$ref": "#/components/schemas/Booking"}),
+                    "401": _ERRORS["401"],
+                    "404": _ERRORS["404"],
+                },
+            },
+            "delete": {
+                "summary": "Cancel a booking",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": json_response("Cancelled", {"$ref": "#/components/schemas/Booking"}),
+                    "401": _ERRORS["401"],
+                    "404": _ERRORS["404"],
+                    "422": _ERRORS["422"],
+                },
+            },
         },
     },
     {"Activity": _ACTIVITY, "Booking": _BOOKING},

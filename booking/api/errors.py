@@ -24,7 +24,11 @@ class ApiError(Exception):
 
 def api_error(status: int, code: str, message: str, details: Any = None, **extra: Any) -> Response:
     body: dict[str, Any] = {
-        "error": {"code": code, "message": message, "details": details if details is not None else {}}
+        "error": {
+            "code": code,
+            "message": message,
+            "details": details if details is not None else {},
+        }
     }
     body.update(extra)
     response = jsonify(body)

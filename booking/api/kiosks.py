@@ -31,20 +31,35 @@ def create_kiosk() -> tuple[Response, int]:
     return jsonify(id=kiosk.id, pairing_code=code, pairing_url=url), 201
 
 
-add_paths({
-    "/kiosks": {
-        "post": {
-            "summary": "Create a kiosk for a room; returns a one-time pairing code (15 minutes)",
-            "requestBody": json_request({"type": "object", "required": ["room_id"],
-                                         "properties": {"room_id": {"type": "integer"}}}),
-            "responses": {
-                "201": json_response("Kiosk created", {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "pairing_code": {"type": "string"},
-                    "pairing_url": {"type": "string"}}}),
-                "400": error_response("Bad input"),
-                "401": error_response("Not logged in"),
-                "404": error_response("Unknown room, or not yours to manage"),
-            },
+add_paths(
+    {
+        "/kiosks": {
+            "post": {
+                "summary": "Create a kiosk for a room; returns a one-time pairing code",
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["room_id"],
+                        "properties": {"room_id": {"type": "integer"}},
+                    }
+                ),
+                "responses": {
+                    "201": json_response(
+                        "Kiosk created",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "pairing_code": {"type": "string"},
+                                "pairing_url": {"type": "string"},
+                            },
+                        },
+                    ),
+                    "400": error_response("Bad input"),
+                    "401": error_response("Not logged in"),
+                    "404": error_response("Unknown room, or not yours to manage"),
+                },
+            }
         }
     }
-})
+)

@@ -13,7 +13,9 @@ _PATHS: dict[str, dict[str, Any]] = {}
 _SCHEMAS: dict[str, dict[str, Any]] = {}
 
 
-def add_paths(paths: dict[str, dict[str, Any]], schemas: dict[str, dict[str, Any]] | None = None) -> None:
+def add_paths(
+    paths: dict[str, dict[str, Any]], schemas: dict[str, dict[str, Any]] | None = None
+) -> None:
     for path, operations in paths.items():
         _PATHS.setdefault(path, {}).update(operations)
     _SCHEMAS.update(schemas or {})
@@ -72,7 +74,11 @@ add_paths(
                     "401": error_response("Not logged in"),
                 },
             },
-            "delete": {"summary": "Log out", "security": [], "responses": {"204": {"description": "Logged out"}}},
+            "delete": {
+                "summary": "Log out",
+                "security": [],
+                "responses": {"204": {"description": "Logged out"}},
+            },
         },
         "/houses": {
             "get": {
@@ -81,13 +87,25 @@ add_paths(
                 "responses": {
                     "200": json_response(
                         "Houses",
-                        {"type": "object", "properties": {"houses": {"type": "array", "items": {"$ref": "#/components/schemas/House"}}}},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "houses": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/House"},
+                                }
+                            },
+                        },
                     )
                 },
             }
         },
         "/openapi.json": {
-            "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI"}}}
+            "get": {
+                "summary": "This document",
+                "security": [],
+                "responses": {"200": {"description": "OpenAPI"}},
+            }
         },
     },
     {
@@ -95,7 +113,10 @@ add_paths(
         "Credentials": {
             "type": "object",
             "required": ["email", "password"],
-            "properties": {"email": {"type": "string", "format": "email"}, "password": {"type": "string"}},
+            "properties": {
+                "email": {"type": "string", "format": "email"},
+                "password": {"type": "string"},
+            },
         },
         "SessionUser": {
             "type": "object",
@@ -106,7 +127,16 @@ add_paths(
                         "id": {"type": "integer"},
                         "email": {"type": "string"},
                         "name": {"type": "string"},
-                        "role": {"type": "string", "enum": ["initiatiefnemer", "gastheer", "sociaal_beheerder", "beheerder", "gemeente"]},
+                        "role": {
+                            "type": "string",
+                            "enum": [
+                                "initiatiefnemer",
+                                "gastheer",
+                                "sociaal_beheerder",
+                                "beheerder",
+                                "gemeente",
+                            ],
+                        },
                         "houses": {"type": "array", "items": {"type": "string"}},
                     },
                 }
@@ -146,7 +176,7 @@ def openapi_document() -> dict[str, Any]:
             "version": "1",
             "description": "Room booking and anonymous reach statistics for community centres. "
             "Times are ISO 8601; without an offset they mean Europe/Amsterdam. "
-            "Errors: {\"error\": {\"code\", \"message\", \"details\"}}.",
+            'Errors: {"error": {"code", "message", "details"}}.',
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {"session": []}],
@@ -154,7 +184,11 @@ def openapi_document() -> dict[str, Any]:
         "components": {
             "schemas": deepcopy(_SCHEMAS),
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "description": "flask users token EMAIL"},
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "flask users token EMAIL",
+                },
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
         },

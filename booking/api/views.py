@@ -11,8 +11,8 @@ from booking.api.errors import ApiError
 from booking.api.openapi import openapi_document
 from booking.api.parsing import json_body, string_field
 from booking.extensions import db, limiter
-from booking.security import public_endpoint
 from booking.models import User
+from booking.security import public_endpoint
 from booking.services import accounts, houses
 
 
@@ -25,10 +25,13 @@ def _login_limit() -> str:
 @limiter.limit(_login_limit, deduct_when=lambda r: r.status_code >= 400)
 def create_session() -> tuple[Response, int]:
     data = json_body()
-    user = accounts.authenticate(string_field(data, "email", max_length=254),
-                                 string_field(data, "password"))
+    user = accounts.authenticate(
+        string_field(data, "email", max_length=254), string_field(data, "password")
+    )
     if user is None:
-        raise ApiError(401, "onjuiste_inlog", "Dit e-mailadres en wachtwoord horen niet bij elkaar.")
+        raise ApiError(
+            401, "onjuiste_inlog", "Dit e-mailadres en wachtwoord horen niet bij elkaar."
+        )
     login_user(user)
     db.session.commit()
     return jsonify(user=_user_json(user)), 200
@@ -67,7 +70,12 @@ def list_houses() -> Response:
                 "area": h.area.name,
                 "area_kind": h.area.kind,
                 "rooms": [
-                    {"id": r.id, "name": r.name, "capacity": r.capacity, "is_huiskamer": r.is_huiskamer}
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "capacity": r.capacity,
+                        "is_huiskamer": r.is_huiskamer,
+                    }
                     for r in h.rooms
                     if r.active
                 ],

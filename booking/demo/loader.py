@@ -79,17 +79,23 @@ def _load_house(row: dict[str, Any], areas: dict[str, Area]) -> House:
     slug = slugify(row["name"])
     house = houses.get_house(slug)
     if house is None:
-        house = House(slug=slug, name=row["name"], area=areas[row["area"]],
-                      description=f"{row['name']} in {row['area']}.")
+        house = House(
+            slug=slug,
+            name=row["name"],
+            area=areas[row["area"]],
+            description=f"{row['name']} in {row['area']}.",
+        )
         db.session.add(house)
     known_rooms = {r.name for r in house.rooms}
     for name, capacity, rate, is_huiskamer in row["rooms"]:
         if name not in known_rooms:
-            house.rooms.append(Room(name=name, capacity=capacity, base_rate_cents=rate,
-                                    is_huiskamer=is_huiskamer))
+            house.rooms.append(
+                Room(name=name, capacity=capacity, base_rate_cents=rate, is_huiskamer=is_huiskamer)
+            )
     if not house.opening_hours:
-        house.opening_hours = [OpeningHours(weekday=d, opens=OPENING[0], closes=OPENING[1])
-                               for d in range(7)]
+        house.opening_hours = [
+            OpeningHours(weekday=d, opens=OPENING[0], closes=OPENING[1]) for d in range(7)
+        ]
     db.session.flush()
     return house
 
@@ -99,8 +105,9 @@ def _load_people(loaded: list[House]) -> list[DemoLogin]:
     accounts.create_user(logins[0].email, Role.gemeente, DEMO_PASSWORD, name="Gemeente Oss")
     for house in loaded:
         email = f"beheer.{house.slug}@{DEMO_DOMAIN}"
-        accounts.create_user(email, Role.beheerder, DEMO_PASSWORD, name=f"Beheer {house.name}",
-                             house=house)
+        accounts.create_user(
+            email, Role.beheerder, DEMO_PASSWORD, name=f"Beheer {house.name}", house=house
+        )
         logins.append(DemoLogin(email, Role.beheerder, house.name))
     haard = loaded[0]
     extra = [
@@ -120,8 +127,9 @@ def _load_visits(house: House, today: date, areas: list[Area]) -> None:
     """Three months of plausible visits to the huiskamer, generated the same way each time."""
     first_day = today - timedelta(days=VISIT_DAYS)
     day_start = datetime.combine(first_day, time(0), AMSTERDAM).astimezone(UTC)
-    if db.session.scalar(select(exists().where(Visit.house_id == house.id,
-                                               Visit.visited_at >= day_start))):
+    if db.session.scalar(
+        select(exists().where(Visit.house_id == house.id, Visit.visited_at >= day_start))
+    ):
         return
     room = next((r for r in house.rooms if r.is_huiskamer), house.rooms[0])
     rng = random.Random(house.slug)
@@ -130,8 +138,11 @@ def _load_visits(house: House, today: date, areas: list[Area]) -> None:
     now = datetime.now(UTC)
     day = first_day
     while day <= today:
-        rows.extend(v for v in _visits_of_day(house, room, day, rng, devices, areas)
-                    if v["visited_at"] <= now)
+        rows.extend(
+            v
+            for v in _visits_of_day(house, room, day, rng, devices, areas)
+            if v["visited_at"] <= now
+        )
         day += timedelta(days=1)
     if rows:
         db.session.execute(insert(Visit), rows)
@@ -152,18 +163,25 @@ def _visits_of_day(
         local = datetime.combine(day, time(minute // 60, minute % 60), AMSTERDAM)
         area = own_area if rng.random() < 0.6 else rng.choice(areas)
         answered = channel in ("qr", "poster") and rng.random() < 0.8
-        rows.append({
-            "house_id": house.id,
-            "room_id": room.id,
-            "visited_at": local.astimezone(UTC),
-            "channel": channel,
-            "first_time": (rng.random() < 0.12) if answered else None,
-            "area_id": area.id if answered and rng.random() < 0.9 else None,
-            "area_answer": rng.choice(["elders", "geen_antwoord"]) if answered and rng.random() < 0.1 else None,
-            "age_group": rng.choice(["18-29", "30-49", "50-66", "67+", "67+"]) if answered else None,
-            "device_hash": device_hash(key, house.id, rng.choice(devices))
-            if channel in ("qr", "poster") else None,
-            "suspicious": False,
-            "suspicious_reason": "",
-        })
+        rows.append(
+            {
+                "house_id": house.id,
+                "room_id": room.id,
+                "visited_at": local.astimezone(UTC),
+                "channel": channel,
+                "first_time": (rng.random() < 0.12) if answered else None,
+                "area_id": area.id if answered and rng.random() < 0.9 else None,
+                "area_answer": rng.choice(["elders", "geen_antwoord"])
+                if answered and rng.random() < 0.1
+                else None,
+                "age_group": rng.choice(["18-29", "30-49", "50-66", "67+", "67+"])
+                if answered
+                else None,
+                "device_hash": device_hash(key, house.id, rng.choice(devices))
+                if channel in ("qr", "poster")
+                else None,
+                "suspicious": False,
+                "suspicious_reason": "",
+            }
+        )
     return rows

@@ -3,7 +3,15 @@
 from booking.models.accounts import ApiToken, HouseMembership, User
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.bookings import Booking, BookingSeries
-from booking.models.houses import Area, Closure, House, OpeningHours, PolicySettings, PriorityBlock, Room
+from booking.models.houses import (
+    Area,
+    Closure,
+    House,
+    OpeningHours,
+    PolicySettings,
+    PriorityBlock,
+    Room,
+)
 from booking.models.kiosk import DeviceHashKey, HostNote, Kiosk, Visit, VisitDailyRollup
 from booking.models.operations import AuditEntry, FeedToken, JobRun, OutboxMail
 

@@ -63,13 +63,17 @@ class User(UserMixin, Base):
         if house_id is not None:
             return permission in permissions_for(self.roles_in(house_id))
         houses = self.house_ids_with(permission)
-        return houses is None or bool(houses) or permission in ROLE_PERMISSIONS[Role.initiatiefnemer]
+        return (
+            houses is None or bool(houses) or permission in ROLE_PERMISSIONS[Role.initiatiefnemer]
+        )
 
     def house_ids_with(self, permission: Permission) -> set[int] | None:
         """House ids where the user holds `permission`; None means every house."""
         if self.is_gemeente and permission in ROLE_PERMISSIONS[Role.gemeente]:
             return None
-        return {m.house_id for m in self.memberships if permission in ROLE_PERMISSIONS[Role(m.role)]}
+        return {
+            m.house_id for m in self.memberships if permission in ROLE_PERMISSIONS[Role(m.role)]
+        }
 
 
 class HouseMembership(Base):

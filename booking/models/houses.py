@@ -62,11 +62,15 @@ class House(Base):
 
     __tablename__ = "house"
     __table_args__ = (
-        CheckConstraint("voorrangstermijn_days IS NULL OR voorrangstermijn_days >= 0",
-                        name="window_not_negative"),
+        CheckConstraint(
+            "voorrangstermijn_days IS NULL OR voorrangstermijn_days >= 0",
+            name="window_not_negative",
+        ),
         CheckConstraint("request_expiry_days >= 1", name="expiry_positive"),
-        CheckConstraint("min_duration_minutes >= 15 AND max_duration_minutes >= "
-                        "min_duration_minutes", name="duration_limits"),
+        CheckConstraint(
+            "min_duration_minutes >= 15 AND max_duration_minutes >= min_duration_minutes",
+            name="duration_limits",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

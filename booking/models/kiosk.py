@@ -85,7 +85,13 @@ class VisitDailyRollup(Base):
     __tablename__ = "visit_daily_rollup"
     __table_args__ = (
         UniqueConstraint(
-            "house_id", "room_id", "day", "channel", "area_key", "age_group", "first_time",
+            "house_id",
+            "room_id",
+            "day",
+            "channel",
+            "area_key",
+            "age_group",
+            "first_time",
             "suspicious",
         ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, session
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
@@ -43,6 +43,6 @@ def set_language() -> Response:
 def healthz() -> tuple[Response, int]:
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+    except Exception:
         return jsonify(status="fout", database="onbereikbaar"), 503
     return jsonify(status="ok", database="ok"), 200

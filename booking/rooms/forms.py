@@ -7,12 +7,12 @@ from datetime import date, datetime, time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    SelectChoice,
     BooleanField,
     DateField,
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TimeField,
@@ -30,7 +30,9 @@ YES_NO = [SelectChoice("ja", _l("Ja")), SelectChoice("nee", _l("Nee"))]
 ORGANISER_KINDS = [
     SelectChoice(OrganiserKind.bewoners.value, _l("Bewoners (een bewonersinitiatief)")),
     SelectChoice(OrganiserKind.vereniging.value, _l("Een vereniging of club")),
-    SelectChoice(OrganiserKind.maatschappelijk.value, _l("Een maatschappelijke organisatie (welzijn, zorg)")),
+    SelectChoice(
+        OrganiserKind.maatschappelijk.value, _l("Een maatschappelijke organisatie (welzijn, zorg)")
+    ),
     SelectChoice(OrganiserKind.sociale_onderneming.value, _l("Een sociale onderneming")),
     SelectChoice(OrganiserKind.commercieel.value, _l("Een bedrijf of zzp'er")),
     SelectChoice(OrganiserKind.gemeente.value, _l("De gemeente")),
@@ -49,8 +51,10 @@ class SearchForm(FlaskForm):
 
     house = SelectField(_l("Huis"), validators=[Optional()], default="")
     area = SelectField(_l("Wijk of kern"), validators=[Optional()], default="")
-    capacity = IntegerField(_l("Aantal personen (minstens)"),
-                            validators=[Optional(), NumberRange(1, 1000, _l("Kies 1 tot 1000."))])
+    capacity = IntegerField(
+        _l("Aantal personen (minstens)"),
+        validators=[Optional(), NumberRange(1, 1000, _l("Kies 1 tot 1000."))],
+    )
     day = DateField(_l("Datum"), validators=[Optional()])
     start_time = TimeField(_l("Van"), validators=[Optional()])
     end_time = TimeField(_l("Tot"), validators=[Optional()])
@@ -62,24 +66,36 @@ class BookingForm(FlaskForm):
     end_time = TimeField(_l("Eindtijd"), validators=[required(_l("Kies een eindtijd."))])
     title = StringField(_l("Naam van de activiteit"), validators=[required(), max_length(200)])
     public = BooleanField(_l("Zet de activiteit in de openbare agenda van het huis"))
-    organiser_kind = SelectField(_l("Wie organiseert de activiteit?"), choices=ORGANISER_KINDS,
-                                 validators=[required()])
+    organiser_kind = SelectField(
+        _l("Wie organiseert de activiteit?"), choices=ORGANISER_KINDS, validators=[required()]
+    )
     open_to_all = yes_no(_l("Mag iedere bewoner meedoen?"))
     membership_required = yes_no(_l("Moeten deelnemers lid zijn?"))
-    contribution = StringField(_l("Eigen bijdrage per deelnemer (in euro, 0 als het gratis is)"),
-                               default="0", validators=[required(), max_length(12)])
+    contribution = StringField(
+        _l("Eigen bijdrage per deelnemer (in euro, 0 als het gratis is)"),
+        default="0",
+        validators=[required(), max_length(12)],
+    )
     profit_making = yes_no(_l("Wordt er winst gemaakt?"))
     subsidised = yes_no(_l("Krijgt u subsidie voor deze activiteit?"))
     mainly_meeting = yes_no(_l("Gaat het vooral om elkaar ontmoeten en meedoen?"))
-    gives_in_return = yes_no(_l("Geeft u iets terug, zoals stageplekken of een gratis inloop met "
-                                "koffie en thee?"))
-    repeat = SelectField(_l("Herhalen"), default="", choices=[
-        SelectChoice("", _l("Niet herhalen")),
-        SelectChoice(Frequency.weekly.value, _l("Elke week, of elke paar weken")),
-        SelectChoice(Frequency.monthly.value, _l("Elke maand op dezelfde weekdag")),
-    ])
-    interval = IntegerField(_l("Om de hoeveel weken of maanden"), default=1,
-                            validators=[Optional(), NumberRange(1, 52, _l("Kies 1 tot 52."))])
+    gives_in_return = yes_no(
+        _l("Geeft u iets terug, zoals stageplekken of een gratis inloop met koffie en thee?")
+    )
+    repeat = SelectField(
+        _l("Herhalen"),
+        default="",
+        choices=[
+            SelectChoice("", _l("Niet herhalen")),
+            SelectChoice(Frequency.weekly.value, _l("Elke week, of elke paar weken")),
+            SelectChoice(Frequency.monthly.value, _l("Elke maand op dezelfde weekdag")),
+        ],
+    )
+    interval = IntegerField(
+        _l("Om de hoeveel weken of maanden"),
+        default=1,
+        validators=[Optional(), NumberRange(1, 52, _l("Kies 1 tot 52."))],
+    )
     until = DateField(_l("Herhalen tot en met"), validators=[Optional()])
     quote_token = HiddenField()
 
@@ -97,7 +113,10 @@ class BookingForm(FlaskForm):
         """A repetition needs an end date; Optional() stops field validators when empty."""
         valid = super().validate(extra_validators)  # type: ignore[arg-type]
         if self.repeat.data and self.until.data is None and not self.until.errors:
-            self.until.errors = [*self.until.errors, _l("Kies tot wanneer de boeking herhaald wordt.")]
+            self.until.errors = [
+                *self.until.errors,
+                _l("Kies tot wanneer de boeking herhaald wordt."),
+            ]
             return False
         return valid
 
@@ -121,8 +140,10 @@ class BookingForm(FlaskForm):
         day: date = self.day.data
         start_t: time = self.start_time.data
         end_t: time = self.end_time.data
-        return (slots.local_to_utc(datetime.combine(day, start_t)),
-                slots.local_to_utc(datetime.combine(day, end_t)))
+        return (
+            slots.local_to_utc(datetime.combine(day, start_t)),
+            slots.local_to_utc(datetime.combine(day, end_t)),
+        )
 
     def recurrence(self) -> Recurrence | None:
         if not self.repeat.data:

@@ -18,7 +18,7 @@ from booking.rooms.week import monday_of, this_week, week_grid
 from booking.rules import slots
 from booking.rules.recurrence import RecurrenceError
 from booking.security import public_endpoint
-from booking.services import availability, bookings, houses
+from booking.services import bookings, houses
 from booking.services.quote_tokens import matches, quote_token
 
 Page = str | Response | tuple[str, int]
@@ -33,16 +33,20 @@ def _now() -> datetime:
 def search() -> Page:
     form = SearchForm(request.args)
     form.house.choices = [SelectChoice("", _("Alle huizen"))] + [
-        SelectChoice(h.slug, h.name) for h in houses.list_houses()]
+        SelectChoice(h.slug, h.name) for h in houses.list_houses()
+    ]
     form.area.choices = [SelectChoice("", _("Alle wijken en kernen"))] + [
-        SelectChoice(str(a.id), a.name) for a in houses.list_areas()]
+        SelectChoice(str(a.id), a.name) for a in houses.list_areas()
+    ]
     if request.args and not form.validate():
         return render_template("rooms/search.html", form=form, rooms=[], slot=None), 400
     slot, problems = None, []
     if form.day.data and form.start_time.data and form.end_time.data:
         try:
-            slot = (slots.local_to_utc(datetime.combine(form.day.data, form.start_time.data)),
-                    slots.local_to_utc(datetime.combine(form.day.data, form.end_time.data)))
+            slot = (
+                slots.local_to_utc(datetime.combine(form.day.data, form.start_time.data)),
+                slots.local_to_utc(datetime.combine(form.day.data, form.end_time.data)),
+            )
         except slots.NonexistentLocalTime:
             problems.append(_("Deze tijd bestaat niet door de overgang naar zomertijd."))
         if slot and slot[1] <= slot[0]:
@@ -51,10 +55,15 @@ def search() -> Page:
     house = houses.get_house(form.house.data) if form.house.data else None
     area_id = int(form.area.data) if (form.area.data or "").isdigit() else None
     rooms = houses.find_rooms(
-        slot, _now(), min_capacity=form.capacity.data or 1,
-        house_id=house.id if house else None, area_id=area_id)
-    return render_template("rooms/search.html", form=form, rooms=rooms, slot=slot,
-                           problems=problems), 400 if problems else 200
+        slot,
+        _now(),
+        min_capacity=form.capacity.data or 1,
+        house_id=house.id if house else None,
+        area_id=area_id,
+    )
+    return render_template(
+        "rooms/search.html", form=form, rooms=rooms, slot=slot, problems=problems
+    ), 400 if problems else 200
 
 
 @bp.route("/ruimtes/<int:room_id>")
@@ -67,8 +76,13 @@ def room(room_id: int) -> Page:
         monday = monday_of(date.fromisoformat(request.args["week"]))
     except (KeyError, ValueError):
         monday = this_week(_now())
-    return render_template("rooms/room.html", room=found, grid=week_grid(found, monday, _now()),
-                           previous=monday - timedelta(days=7), next=monday + timedelta(days=7))
+    return render_template(
+        "rooms/room.html",
+        room=found,
+        grid=week_grid(found, monday, _now()),
+        previous=monday - timedelta(days=7),
+        next=monday + timedelta(days=7),
+    )
 
 
 @bp.route("/ruimtes/<int:room_id>/boeken", methods=["GET", "POST"])
@@ -91,8 +105,9 @@ def book(room_id: int) -> Page:
         return _confirm(room.id, start, end, form, activity, recurrence)
     quote = bookings.quote(room.id, start, end, activity, now=_now())
     form.quote_token.data = token
-    return render_template("rooms/book.html", room=room, form=form, quote=quote,
-                           recurrence=recurrence), 422 if quote.problems else 200
+    return render_template(
+        "rooms/book.html", room=room, form=form, quote=quote, recurrence=recurrence
+    ), 422 if quote.problems else 200
 
 
 def _prefill() -> dict[str, object] | None:
@@ -106,41 +121,84 @@ def _prefill() -> dict[str, object] | None:
         return None
     if end is None or end.date() != start.date() or end <= start:
         end = start + timedelta(hours=2)
-    return {"day": start.date(), "start_time": start.time().replace(tzinfo=None),
-            "end_time": end.time().replace(tzinfo=None)}
+    return {
+        "day": start.date(),
+        "start_time": start.time().replace(tzinfo=None),
+        "end_time": end.time().replace(tzinfo=None),
+    }
 
 
-def _confirm(room_id: int, start: datetime, end: datetime, form: BookingForm,
-             activity: bookings.Activity, recurrence: bookings.Recurrence | None) -> Page:
+def _confirm(
+    room_id: int,
+    start: datetime,
+    end: datetime,
+    form: BookingForm,
+    activity: bookings.Activity,
+    recurrence: bookings.Recurrence | None,
+) -> Page:
     room = houses.get_room(room_id)
     try:
         if recurrence is None:
-            booked = bookings.create_booking(current_user, room_id, start, end, form.title.data,
-                                             form.public.data, activity, now=_now())
+            booked = bookings.create_booking(
+                current_user,
+                room_id,
+                start,
+                end,
+                form.title.data,
+                form.public.data,
+                activity,
+                now=_now(),
+            )
             target = booked.booking.id
-            flash(_("Geboekt: %(title)s (%(status)s).", title=booked.booking.title,
-                    status=_status(booked.booking.status)), "success")
+            flash(
+                _(
+                    "Geboekt: %(title)s (%(status)s).",
+                    title=booked.booking.title,
+                    status=_status(booked.booking.status),
+                ),
+                "success",
+            )
         else:
-            series = bookings.create_series(current_user, room_id, start, end, form.title.data,
-                                            form.public.data, activity, recurrence, now=_now())
+            series = bookings.create_series(
+                current_user,
+                room_id,
+                start,
+                end,
+                form.title.data,
+                form.public.data,
+                activity,
+                recurrence,
+                now=_now(),
+            )
             target = series.occurrences[0].booking.id
             flash(_("Reeks geboekt: %(booked)s datums.", booked=len(series.occurrences)), "success")
             for conflict in series.conflicts:
-                flash(_("Niet geboekt op %(when)s: %(why)s", when=conflict.start.astimezone(
-                    slots.AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
-                    why=" ".join(say(m) for m in conflict.reasons)), "info")
+                flash(
+                    _(
+                        "Niet geboekt op %(when)s: %(why)s",
+                        when=conflict.start.astimezone(slots.AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
+                        why=" ".join(say(m) for m in conflict.reasons),
+                    ),
+                    "info",
+                )
     except RecurrenceError as error:
         db.session.rollback()
         form.until.errors = [say(error.message)]
         return render_template("rooms/book.html", room=room, form=form, quote=None), 422
     except bookings.RuleViolation as error:
         db.session.rollback()
-        return render_template("rooms/book.html", room=room, form=form, quote=None,
-                               problems=[say(m) for m in error.problems]), 422
+        return render_template(
+            "rooms/book.html",
+            room=room,
+            form=form,
+            quote=None,
+            problems=[say(m) for m in error.problems],
+        ), 422
     except bookings.SlotTaken as error:
         db.session.rollback()
-        return render_template("rooms/book.html", room=room, form=form, quote=None,
-                               taken=error), 409
+        return render_template(
+            "rooms/book.html", room=room, form=form, quote=None, taken=error
+        ), 409
     db.session.commit()
     return redirect(url_for("rooms.my_booking", booking_id=target))
 
@@ -183,8 +241,10 @@ def _cancel(booking_id: int, *, whole_rest: bool) -> Response:
     try:
         if whole_rest:
             cancelled = bookings.cancel_rest_of_series(booking_id, current_user, now=_now())
-            flash(_("%(count)s datums van de reeks zijn geannuleerd.", count=len(cancelled)),
-                  "success")
+            flash(
+                _("%(count)s datums van de reeks zijn geannuleerd.", count=len(cancelled)),
+                "success",
+            )
         else:
             bookings.cancel_booking(booking_id, current_user, now=_now())
             flash(_("De boeking is geannuleerd."), "success")

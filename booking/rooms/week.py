@@ -53,9 +53,12 @@ def week_grid(room: Room, monday: date, now: datetime) -> WeekGrid:
 def _cell(room: Room, day: date, slot: time, taken: list[Booking], now: datetime) -> Cell:
     start = local_to_utc_lenient(datetime.combine(day, slot))
     end = start + timedelta(minutes=ROW_MINUTES)
-    open_now = any(p.weekday == day.weekday() and p.opens <= slot and
-                   (datetime.combine(day, slot) + timedelta(minutes=ROW_MINUTES)).time() <= p.closes
-                   for p in room.house.opening_hours)
+    open_now = any(
+        p.weekday == day.weekday()
+        and p.opens <= slot
+        and (datetime.combine(day, slot) + timedelta(minutes=ROW_MINUTES)).time() <= p.closes
+        for p in room.house.opening_hours
+    )
     if not open_now:
         return Cell(day, slot, "gesloten")
     for booking in taken:

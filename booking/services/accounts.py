@@ -19,8 +19,13 @@ from booking.services.outbox import queue_mail
 from booking.urls import public_url
 
 MIN_PASSWORD_LENGTH = 10
-ROLE_ORDER = [Role.initiatiefnemer, Role.gastheer, Role.sociaal_beheerder, Role.beheerder,
-              Role.gemeente]
+ROLE_ORDER = [
+    Role.initiatiefnemer,
+    Role.gastheer,
+    Role.sociaal_beheerder,
+    Role.beheerder,
+    Role.gemeente,
+]
 _DUMMY_HASHES: dict[str, str] = {}
 
 
@@ -48,12 +53,13 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register_initiatiefnemer(
-    email: str, name: str, password: str, organisation: str = ""
-) -> User:
+def register_initiatiefnemer(email: str, name: str, password: str, organisation: str = "") -> User:
     """Anyone may register to book; other roles are given by a beheerder or the gemeente."""
     if find_user(email):
-        raise AccountError("Er bestaat al een account met dit e-mailadres. Log in of vraag een nieuw wachtwoord aan.")
+        raise AccountError(
+            "Er bestaat al een account met dit e-mailadres. Log in of vraag een nieuw "
+            "wachtwoord aan."
+        )
     return create_user(email, Role.initiatiefnemer, password, name=name, organisation=organisation)
 
 
@@ -97,8 +103,9 @@ def grant_house_role(user: User, house: House, role: Role, *, actor_id: int | No
     if not exists:
         user.memberships.append(HouseMembership(house_id=house.id, role=role.value))
         db.session.flush()
-        audit.record("role_granted", "user", user.id, actor_id=actor_id, house_id=house.id,
-                     role=role.value)
+        audit.record(
+            "role_granted", "user", user.id, actor_id=actor_id, house_id=house.id, role=role.value
+        )
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -136,8 +143,14 @@ def request_password_reset(email: str) -> None:
         return
     token = _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
     link = public_url("accounts.reset_password", token=token)
-    queue_mail("password_reset", user.email, template="password_reset", locale=user.locale,
-               user=user, link=link)
+    queue_mail(
+        "password_reset",
+        user.email,
+        template="password_reset",
+        locale=user.locale,
+        user=user,
+        link=link,
+    )
 
 
 def user_for_reset_token(token: str) -> User | None:

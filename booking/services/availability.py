@@ -55,8 +55,12 @@ def slot_fits(room: Room, start: datetime, end: datetime, now: datetime) -> bool
     """Opening hours, closures, grid and length allow this slot (ignores other bookings)."""
     rules = rules_for(room)
     return not slots.check_slot(
-        start, end, opening=rules.opening, closures=rules.closures(start, end),
-        limits=rules.limits, now=now,
+        start,
+        end,
+        opening=rules.opening,
+        closures=rules.closures(start, end),
+        limits=rules.limits,
+        now=now,
     )
 
 
@@ -102,7 +106,11 @@ class Alternative:
 
 
 def alternatives(
-    room: Room, start: datetime, end: datetime, now: datetime, *,
+    room: Room,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    *,
     taken: Sequence[tuple[datetime, datetime]] = (),
 ) -> list[Alternative]:
     """Up to three: the same room at a nearby time, another room of the house with at least
@@ -111,22 +119,32 @@ def alternatives(
     shifted = _shifted_slot(room, start, end, now, taken)
     if shifted:
         found.append(Alternative("zelfde_ruimte_ander_tijdstip", room, *shifted))
-    same_house = free_rooms(start, end, now, min_capacity=room.capacity,
-                            house_id=room.house_id, exclude_room_id=room.id)
+    same_house = free_rooms(
+        start, end, now, min_capacity=room.capacity, house_id=room.house_id, exclude_room_id=room.id
+    )
     if same_house:
         found.append(Alternative("andere_ruimte", same_house[0], start, end))
-    nearby = [r for r in free_rooms(start, end, now, min_capacity=room.capacity,
-                                    area_id=room.house.area_id) if r.house_id != room.house_id]
+    nearby = [
+        r
+        for r in free_rooms(start, end, now, min_capacity=room.capacity, area_id=room.house.area_id)
+        if r.house_id != room.house_id
+    ]
     if not nearby:
-        nearby = [r for r in free_rooms(start, end, now, min_capacity=room.capacity)
-                  if r.house_id != room.house_id]
+        nearby = [
+            r
+            for r in free_rooms(start, end, now, min_capacity=room.capacity)
+            if r.house_id != room.house_id
+        ]
     if nearby:
         found.append(Alternative("ander_huis", nearby[0], start, end))
     return found
 
 
 def _shifted_slot(
-    room: Room, start: datetime, end: datetime, now: datetime,
+    room: Room,
+    start: datetime,
+    end: datetime,
+    now: datetime,
     taken: Sequence[tuple[datetime, datetime]],
 ) -> tuple[datetime, datetime] | None:
     """The nearest shift of the slot that fits the house and is free; one query for all."""

@@ -14,8 +14,15 @@ from booking.rules.slots import AMSTERDAM
 from booking.services.availability import LONGEST_BOOKING
 
 
-def visible_bookings(user: User, start: datetime, end: datetime, *, house_slug: str | None = None,
-                     room_id: int | None = None, now: datetime) -> list[Booking]:
+def visible_bookings(
+    user: User,
+    start: datetime,
+    end: datetime,
+    *,
+    house_slug: str | None = None,
+    room_id: int | None = None,
+    now: datetime,
+) -> list[Booking]:
     query = (
         select(Booking)
         .join(Room, Room.id == Booking.room_id)
@@ -42,6 +49,9 @@ def _visibility(user: User, now: datetime) -> object:
     return or_(
         Booking.organiser_id == user.id,
         Room.house_id.in_(detail_houses or {-1}),
-        and_(Room.house_id.in_(today_houses or {-1}), Booking.start >= day_start,
-             Booking.start < day_end),
+        and_(
+            Room.house_id.in_(today_houses or {-1}),
+            Booking.start >= day_start,
+            Booking.start < day_end,
+        ),
     )

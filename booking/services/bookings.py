@@ -8,7 +8,6 @@ second of two racing inserts, which we turn into the same conflict answer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -110,20 +109,35 @@ def load_room(room_id: int) -> Room:
     return room
 
 
-def _problems(rules: RoomRules, start: datetime, end: datetime, decision: TariffDecision,
-              now: datetime) -> list[Message]:
-    problems = slots.check_slot(start, end, opening=rules.opening,
-                                closures=rules.closures(start, end), limits=rules.limits, now=now)
+def _problems(
+    rules: RoomRules, start: datetime, end: datetime, decision: TariffDecision, now: datetime
+) -> list[Message]:
+    problems = slots.check_slot(
+        start,
+        end,
+        opening=rules.opening,
+        closures=rules.closures(start, end),
+        limits=rules.limits,
+        now=now,
+    )
     if end > start:
-        block = blocked_by_priority_block(decision.priority_class, start, end,
-                                          rules.blocks_on(start))
+        block = blocked_by_priority_block(
+            decision.priority_class, start, end, rules.blocks_on(start)
+        )
         if block:
-            problems.append(Message(
-                N_("Deze tijd is een voorrangsblok (%(weekday_label)s %(start)s–%(end)s): alleen "
-                   "activiteiten door en voor bewoners kunnen dan boeken."),
-                {"weekday_label": _weekday_label(block.weekday),
-                 "start": block.start.strftime("%H:%M"), "end": block.end.strftime("%H:%M")},
-            ))
+            problems.append(
+                Message(
+                    N_(
+                        "Deze tijd is een voorrangsblok (%(weekday_label)s %(start)s–%(end)s): "
+                        "alleen activiteiten door en voor bewoners kunnen dan boeken."
+                    ),
+                    {
+                        "weekday_label": _weekday_label(block.weekday),
+                        "start": block.start.strftime("%H:%M"),
+                        "end": block.end.strftime("%H:%M"),
+                    },
+                )
+            )
     return problems
 
 
@@ -133,20 +147,30 @@ def _weekday_label(weekday: int) -> str:
     return WEEKDAY_LABELS[weekday]
 
 
-def _judge(room: Room, start: datetime, end: datetime, activity: Activity,
-           now: datetime) -> QuoteResult:
+def _judge(
+    room: Room, start: datetime, end: datetime, activity: Activity, now: datetime
+) -> QuoteResult:
     rules = rules_for(room)
     decision = decide_tariff(activity, rules.policy.contribution_cap_cents)
     problems = _problems(rules, start, end, decision, now)
-    price = (quote_price(rules.rate_card, decision.tariff_group, start, end)
-             if end > start else Price(0, 0, 0))
-    status = initial_status(decision.priority_class, start, now,
-                            rules.policy.voorrangstermijn_days, room.requires_approval)
+    price = (
+        quote_price(rules.rate_card, decision.tariff_group, start, end)
+        if end > start
+        else Price(0, 0, 0)
+    )
+    status = initial_status(
+        decision.priority_class,
+        start,
+        now,
+        rules.policy.voorrangstermijn_days,
+        room.requires_approval,
+    )
     return QuoteResult(room, start, end, decision, price, status, problems)
 
 
-def quote(room_id: int, start: datetime, end: datetime, activity: Activity, *,
-          now: datetime) -> QuoteResult:
+def quote(
+    room_id: int, start: datetime, end: datetime, activity: Activity, *, now: datetime
+) -> QuoteResult:
     """What a booking would cost and why, computed by the server before the booker confirms."""
     return _judge(load_room(room_id), start, end, activity, now)
 
@@ -156,8 +180,14 @@ def _check_title(title: str) -> str:
     if not title:
         raise RuleViolation([Message(N_("Geef de activiteit een naam."))])
     if len(title) > TITLE_MAX:
-        raise RuleViolation([Message(N_("De naam van de activiteit is te lang (hoogstens "
-                                        "%(max)s tekens)."), {"max": TITLE_MAX})])
+        raise RuleViolation(
+            [
+                Message(
+                    N_("De naam van de activiteit is te lang (hoogstens %(max)s tekens)."),
+                    {"max": TITLE_MAX},
+                )
+            ]
+        )
     return title
 
 
@@ -166,28 +196,51 @@ def _blocking(judged: QuoteResult, now: datetime) -> tuple[list[Booking], list[B
     window = rules_for(judged.room).policy.voorrangstermijn_days
     displaceable, blocking = [], []
     for other in overlapping(judged.room.id, judged.start, judged.end):
-        if may_displace(judged.decision.priority_class, PriorityClass(other.priority_class),
-                        BookingStatus(other.status), other.start, now, window):
+        if may_displace(
+            judged.decision.priority_class,
+            PriorityClass(other.priority_class),
+            BookingStatus(other.status),
+            other.start,
+            now,
+            window,
+        ):
             displaceable.append(other)
         else:
             blocking.append(other)
     return displaceable, blocking
 
 
-def _insert(organiser: User, judged: QuoteResult, title: str, public: bool,
-            activity: Activity, series_id: int | None,
-            displaceable: list[Booking], now: datetime) -> Booked:
+def _insert(
+    organiser: User,
+    judged: QuoteResult,
+    title: str,
+    public: bool,
+    activity: Activity,
+    series_id: int | None,
+    displaceable: list[Booking],
+    now: datetime,
+) -> Booked:
     """Displace first, then insert, inside a savepoint so a lost race leaves no trace."""
     booking = Booking(
-        room_id=judged.room.id, organiser_id=organiser.id, series_id=series_id, title=title,
-        public=public, start=judged.start, end=judged.end, status=judged.status.value,
+        room_id=judged.room.id,
+        organiser_id=organiser.id,
+        series_id=series_id,
+        title=title,
+        public=public,
+        start=judged.start,
+        end=judged.end,
+        status=judged.status.value,
         tariff_group=judged.decision.tariff_group.value,
         priority_class=int(judged.decision.priority_class),
-        amount_cents=judged.price.amount_cents, list_price_cents=judged.price.list_price_cents,
-        organiser_kind=activity.organiser_kind.value, open_to_all=activity.open_to_all,
+        amount_cents=judged.price.amount_cents,
+        list_price_cents=judged.price.list_price_cents,
+        organiser_kind=activity.organiser_kind.value,
+        open_to_all=activity.open_to_all,
         membership_required=activity.membership_required,
-        contribution_cents=activity.contribution_cents, profit_making=activity.profit_making,
-        subsidised=activity.subsidised, mainly_meeting=activity.mainly_meeting,
+        contribution_cents=activity.contribution_cents,
+        profit_making=activity.profit_making,
+        subsidised=activity.subsidised,
+        mainly_meeting=activity.mainly_meeting,
         gives_in_return=activity.gives_in_return,
     )
     try:
@@ -206,22 +259,46 @@ def _insert(organiser: User, judged: QuoteResult, title: str, public: bool,
         raise SlotTaken(taken, alternatives(judged.room, judged.start, judged.end, now)) from error
     house_id = judged.room.house_id
     for other in displaceable:
-        reason = displacement_reason(judged.decision.priority_class,
-                                     PriorityClass(other.priority_class))
+        reason = displacement_reason(
+            judged.decision.priority_class, PriorityClass(other.priority_class)
+        )
         other.displaced_by_id = booking.id
         other.status_reason = encode_reason(reason)
-        audit.record("booking_displaced", "booking", other.id, actor_id=organiser.id,
-                     house_id=house_id, displaced_by=booking.id)
+        audit.record(
+            "booking_displaced",
+            "booking",
+            other.id,
+            actor_id=organiser.id,
+            house_id=house_id,
+            displaced_by=booking.id,
+        )
         notify_displaced(other, reason, alternatives(other.room, other.start, other.end, now))
-    audit.record("booking_created", "booking", booking.id, actor_id=organiser.id,
-                 house_id=house_id, status=booking.status, tariff_group=booking.tariff_group,
-                 priority_class=booking.priority_class, amount_cents=booking.amount_cents,
-                 displaced=[o.id for o in displaceable])
+    audit.record(
+        "booking_created",
+        "booking",
+        booking.id,
+        actor_id=organiser.id,
+        house_id=house_id,
+        status=booking.status,
+        tariff_group=booking.tariff_group,
+        priority_class=booking.priority_class,
+        amount_cents=booking.amount_cents,
+        displaced=[o.id for o in displaceable],
+    )
     return Booked(booking, displaceable)
 
 
-def create_booking(organiser: User, room_id: int, start: datetime, end: datetime, title: str,
-                   public: bool, activity: Activity, *, now: datetime) -> Booked:
+def create_booking(
+    organiser: User,
+    room_id: int,
+    start: datetime,
+    end: datetime,
+    title: str,
+    public: bool,
+    activity: Activity,
+    *,
+    now: datetime,
+) -> Booked:
     begin_write()
     title = _check_title(title)
     judged = _judge(load_room(room_id), start, end, activity, now)
@@ -235,9 +312,18 @@ def create_booking(organiser: User, room_id: int, start: datetime, end: datetime
     return booked
 
 
-def create_series(organiser: User, room_id: int, start: datetime, end: datetime, title: str,
-                  public: bool, activity: Activity, recurrence: Recurrence, *,
-                  now: datetime) -> SeriesBooked:
+def create_series(
+    organiser: User,
+    room_id: int,
+    start: datetime,
+    end: datetime,
+    title: str,
+    public: bool,
+    activity: Activity,
+    recurrence: Recurrence,
+    *,
+    now: datetime,
+) -> SeriesBooked:
     """Book every free occurrence; list the others with their reasons (DESIGN section 4)."""
     begin_write()
     title = _check_title(title)
@@ -245,9 +331,14 @@ def create_series(organiser: User, room_id: int, start: datetime, end: datetime,
     expansion = expand(start, end, recurrence, today=now.astimezone(slots.AMSTERDAM).date())
     local_start, local_end = start.astimezone(slots.AMSTERDAM), end.astimezone(slots.AMSTERDAM)
     series = BookingSeries(
-        room_id=room.id, organiser_id=organiser.id, freq=recurrence.freq.value,
-        interval=recurrence.interval, until=recurrence.until, local_start=local_start.time(),
-        local_end=local_end.time(), title=title,
+        room_id=room.id,
+        organiser_id=organiser.id,
+        freq=recurrence.freq.value,
+        interval=recurrence.interval,
+        until=recurrence.until,
+        local_start=local_start.time(),
+        local_end=local_end.time(),
+        title=title,
     )
     db.session.add(series)
     db.session.flush()
@@ -267,26 +358,41 @@ def create_series(organiser: User, room_id: int, start: datetime, end: datetime,
             continue
         displaceable, blocking = _blocking(judged, now)
         if blocking:
-            conflicts.append(OccurrenceConflict(
-                occ_start, occ_end, [Message(N_("De ruimte is dan al bezet."))], blocking))
+            conflicts.append(
+                OccurrenceConflict(
+                    occ_start, occ_end, [Message(N_("De ruimte is dan al bezet."))], blocking
+                )
+            )
             continue
         try:
-            booked.append(_insert(organiser, judged, title, public, activity, series.id,
-                                  displaceable, now))
+            booked.append(
+                _insert(organiser, judged, title, public, activity, series.id, displaceable, now)
+            )
         except SlotTaken as taken:
-            conflicts.append(OccurrenceConflict(
-                occ_start, occ_end, [Message(N_("De ruimte is dan al bezet."))], taken.conflicts))
+            conflicts.append(
+                OccurrenceConflict(
+                    occ_start, occ_end, [Message(N_("De ruimte is dan al bezet."))], taken.conflicts
+                )
+            )
     if not booked:
         db.session.delete(series)
         first = conflicts[0] if conflicts else None
         if first and first.conflicts:
             raise SlotTaken(first.conflicts, alternatives(room, start, end, now))
-        raise RuleViolation(first.reasons if first else [Message(N_("Geen enkele datum kon "
-                                                                    "worden geboekt."))])
+        raise RuleViolation(
+            first.reasons if first else [Message(N_("Geen enkele datum kon worden geboekt."))]
+        )
     conflicts.sort(key=lambda c: c.start)
     db.session.flush()
-    audit.record("series_created", "booking_series", series.id, actor_id=organiser.id,
-                 house_id=room.house_id, occurrences=len(booked), conflicts=len(conflicts))
+    audit.record(
+        "series_created",
+        "booking_series",
+        series.id,
+        actor_id=organiser.id,
+        house_id=room.house_id,
+        occurrences=len(booked),
+        conflicts=len(conflicts),
+    )
     notify_series_booked(series, [b.booking for b in booked], conflicts)
     return SeriesBooked(series, booked, conflicts)
 
@@ -303,8 +409,10 @@ def may_see(user: User, booking: Booking, now: datetime) -> bool:
     if user.can(Permission.see_booking_details, house_id):
         return True
     today = now.astimezone(slots.AMSTERDAM).date()
-    return (user.can(Permission.see_booking_details_today, house_id)
-            and booking.start.astimezone(slots.AMSTERDAM).date() == today)
+    return (
+        user.can(Permission.see_booking_details_today, house_id)
+        and booking.start.astimezone(slots.AMSTERDAM).date() == today
+    )
 
 
 def visible_booking(booking_id: int, user: User, now: datetime) -> Booking:
@@ -327,11 +435,13 @@ def cancel_booking(booking_id: int, actor: User, *, now: datetime, reason: str =
     if booking.organiser_id != actor.id and not _may_manage(actor, booking):
         raise NotFound(booking_id)
     if not booking.is_active:
-        raise RuleViolation([Message(N_("Deze boeking is al %(status_label)s."),
-                                     {"status_label": booking.status})])
+        raise RuleViolation(
+            [Message(N_("Deze boeking is al %(status_label)s."), {"status_label": booking.status})]
+        )
     if booking.end <= now:
-        raise RuleViolation([Message(N_("Een boeking die al voorbij is kan niet meer worden "
-                                        "geannuleerd."))])
+        raise RuleViolation(
+            [Message(N_("Een boeking die al voorbij is kan niet meer worden geannuleerd."))]
+        )
     _check_reason(reason)
     _cancel(booking, actor, reason)
     return booking
@@ -342,8 +452,14 @@ def _cancel(booking: Booking, actor: User, reason: str) -> None:
     booking.sequence += 1
     if reason:
         booking.status_reason = encode_text_reason(reason)
-    audit.record("booking_cancelled", "booking", booking.id, actor_id=actor.id,
-                 house_id=booking.room.house_id, reason=reason)
+    audit.record(
+        "booking_cancelled",
+        "booking",
+        booking.id,
+        actor_id=actor.id,
+        house_id=booking.room.house_id,
+        reason=reason,
+    )
     notify_cancelled(booking, by_organiser=actor.id == booking.organiser_id)
 
 
@@ -351,49 +467,78 @@ def cancel_rest_of_series(booking_id: int, actor: User, *, now: datetime) -> lis
     """Cancel this occurrence and every later active one of its series."""
     begin_write()
     booking = visible_booking(booking_id, actor, now)
-    if booking.series_id is None or (booking.organiser_id != actor.id
-                                     and not _may_manage(actor, booking)):
+    if booking.series_id is None or (
+        booking.organiser_id != actor.id and not _may_manage(actor, booking)
+    ):
         raise NotFound(booking_id)
-    rest = [b for b in booking.series.bookings
-            if b.start >= booking.start and b.is_active and b.end > now]
+    rest = [
+        b
+        for b in booking.series.bookings
+        if b.start >= booking.start and b.is_active and b.end > now
+    ]
     for occurrence in rest:
         _cancel(occurrence, actor, "")
     return rest
 
 
-def decide_request(booking_id: int, actor: User, *, approve: bool, reason: str,
-                   now: datetime) -> Booking:
+def decide_request(
+    booking_id: int, actor: User, *, approve: bool, reason: str, now: datetime
+) -> Booking:
     """A beheerder approves or rejects a request that waits for a decision."""
     begin_write()
     booking = visible_booking(booking_id, actor, now)
     if not _may_manage(actor, booking):
         raise NotFound(booking_id)
     if booking.status != BookingStatus.aangevraagd.value:
-        raise RuleViolation([Message(N_("Alleen een aanvraag kan worden goedgekeurd of "
-                                        "afgewezen."))])
+        raise RuleViolation(
+            [Message(N_("Alleen een aanvraag kan worden goedgekeurd of afgewezen."))]
+        )
     if approve and booking.end <= now:
-        raise RuleViolation([Message(N_("Deze aanvraag ligt al in het verleden en kan niet meer "
-                                        "worden goedgekeurd."))])
+        raise RuleViolation(
+            [
+                Message(
+                    N_("Deze aanvraag ligt al in het verleden en kan niet meer worden goedgekeurd.")
+                )
+            ]
+        )
     _check_reason(reason)
     if not approve and not reason.strip():
         raise RuleViolation([Message(N_("Geef een reden voor de afwijzing."))])
     if approve:
         window = rules_for(booking.room).policy.voorrangstermijn_days
-        booking.status = initial_status(PriorityClass(booking.priority_class), booking.start,
-                                        now, window, requires_approval=False).value
+        booking.status = initial_status(
+            PriorityClass(booking.priority_class),
+            booking.start,
+            now,
+            window,
+            requires_approval=False,
+        ).value
     else:
         booking.status = BookingStatus.afgewezen.value
         booking.status_reason = encode_text_reason(reason.strip())
     booking.sequence += 1
-    audit.record("booking_approved" if approve else "booking_rejected", "booking", booking.id,
-                 actor_id=actor.id, house_id=booking.room.house_id, reason=reason.strip(),
-                 status=booking.status)
+    audit.record(
+        "booking_approved" if approve else "booking_rejected",
+        "booking",
+        booking.id,
+        actor_id=actor.id,
+        house_id=booking.room.house_id,
+        reason=reason.strip(),
+        status=booking.status,
+    )
     notify_decision(booking, approved=approve)
     return booking
 
 
-def override_tariff(booking_id: int, actor: User, *, tariff_group: TariffGroup,
-                    priority_class: PriorityClass, reason: str, now: datetime) -> Booking:
+def override_tariff(
+    booking_id: int,
+    actor: User,
+    *,
+    tariff_group: TariffGroup,
+    priority_class: PriorityClass,
+    reason: str,
+    now: datetime,
+) -> Booking:
     """A beheerder corrects group or class, with a reason; the price follows the group."""
     begin_write()
     booking = visible_booking(booking_id, actor, now)
@@ -403,23 +548,32 @@ def override_tariff(booking_id: int, actor: User, *, tariff_group: TariffGroup,
         raise RuleViolation([Message(N_("Geef een reden voor de wijziging."))])
     _check_reason(reason)
     if not booking.is_active:
-        raise RuleViolation([Message(N_("Deze boeking is al %(status_label)s."),
-                                     {"status_label": booking.status})])
+        raise RuleViolation(
+            [Message(N_("Deze boeking is al %(status_label)s."), {"status_label": booking.status})]
+        )
     before = (booking.tariff_group, booking.priority_class, booking.amount_cents)
-    price = quote_price(rules_for(booking.room).rate_card, tariff_group, booking.start,
-                        booking.end)
+    price = quote_price(rules_for(booking.room).rate_card, tariff_group, booking.start, booking.end)
     booking.tariff_group = TariffGroup(tariff_group).value
     booking.priority_class = int(priority_class)
     booking.amount_cents = price.amount_cents
     booking.list_price_cents = price.list_price_cents
     booking.override_reason = reason.strip()
-    if (PriorityClass(priority_class) is PriorityClass.DOOR_EN_VOOR_BEWONERS
-            and booking.status == BookingStatus.onder_voorbehoud.value):
+    if (
+        PriorityClass(priority_class) is PriorityClass.DOOR_EN_VOOR_BEWONERS
+        and booking.status == BookingStatus.onder_voorbehoud.value
+    ):
         booking.status = BookingStatus.bevestigd.value  # class 1 is confirmed at once
     booking.sequence += 1
-    audit.record("booking_overridden", "booking", booking.id, actor_id=actor.id,
-                 house_id=booking.room.house_id, reason=reason.strip(), before=before,
-                 after=(booking.tariff_group, booking.priority_class, booking.amount_cents))
+    audit.record(
+        "booking_overridden",
+        "booking",
+        booking.id,
+        actor_id=actor.id,
+        house_id=booking.room.house_id,
+        reason=reason.strip(),
+        before=before,
+        after=(booking.tariff_group, booking.priority_class, booking.amount_cents),
+    )
     return booking
 
 
@@ -428,13 +582,17 @@ REASON_MAX = 1000
 
 def _check_reason(reason: str) -> None:
     if len(reason) > REASON_MAX:
-        raise RuleViolation([Message(N_("De reden is te lang (hoogstens %(max)s tekens)."),
-                                     {"max": REASON_MAX})])
+        raise RuleViolation(
+            [Message(N_("De reden is te lang (hoogstens %(max)s tekens)."), {"max": REASON_MAX})]
+        )
 
 
 def bookings_of(organiser: User) -> list[Booking]:
-    return list(db.session.scalars(
-        select(Booking).where(Booking.organiser_id == organiser.id).order_by(Booking.start)))
+    return list(
+        db.session.scalars(
+            select(Booking).where(Booking.organiser_id == organiser.id).order_by(Booking.start)
+        )
+    )
 
 
 # Scheduled work (plain functions; see booking/jobs.py) ---------------------------------
@@ -451,26 +609,37 @@ def confirm_provisional(now: datetime) -> list[int]:
     default_window = policy().voorrangstermijn_days
     candidates = db.session.execute(
         select(Booking.id, Booking.start, House.voorrangstermijn_days)
-        .join(Room, Room.id == Booking.room_id).join(House, House.id == Room.house_id)
-        .where(Booking.status == BookingStatus.onder_voorbehoud.value,
-               Booking.start <= now + timedelta(days=366))
+        .join(Room, Room.id == Booking.room_id)
+        .join(House, House.id == Room.house_id)
+        .where(
+            Booking.status == BookingStatus.onder_voorbehoud.value,
+            Booking.start <= now + timedelta(days=366),
+        )
     ).all()
-    due = [bid for bid, start, window in candidates
-           if start - now <= timedelta(days=default_window if window is None else window)]
+    due = [
+        bid
+        for bid, start, window in candidates
+        if start - now <= timedelta(days=default_window if window is None else window)
+    ]
     confirmed = []
     for booking_id in due:
         result = db.session.execute(
             update(Booking)
-            .where(Booking.id == booking_id,
-                   Booking.status == BookingStatus.onder_voorbehoud.value)
-            .values(status=BookingStatus.bevestigd.value, sequence=Booking.sequence + 1,
-                    updated_at=now)
+            .where(Booking.id == booking_id, Booking.status == BookingStatus.onder_voorbehoud.value)
+            .values(
+                status=BookingStatus.bevestigd.value, sequence=Booking.sequence + 1, updated_at=now
+            )
         )
         if result.rowcount == 1:
             confirmed.append(booking_id)
     for booking_id in confirmed:
         booking = db.session.get(Booking, booking_id)
-        audit.record("booking_confirmed_by_window", "booking", booking_id, actor_id=None,
-                     house_id=booking.room.house_id)
+        audit.record(
+            "booking_confirmed_by_window",
+            "booking",
+            booking_id,
+            actor_id=None,
+            house_id=booking.room.house_id,
+        )
         notify_decision(booking, approved=True, by_window=True)
     return confirmed

@@ -44,8 +44,12 @@ def _counts(house_ids: list[int], now: datetime) -> tuple[dict[int, int], dict[i
         db.session.execute(
             select(Room.house_id, func.count(Booking.id))
             .join(Booking, Booking.room_id == Room.id)
-            .where(Room.house_id.in_(house_ids), Booking.status.in_(active),
-                   Booking.start >= now, Booking.start < week_end)
+            .where(
+                Room.house_id.in_(house_ids),
+                Booking.status.in_(active),
+                Booking.start >= now,
+                Booking.start < week_end,
+            )
             .group_by(Room.house_id)
         ).all()
     )
@@ -53,8 +57,12 @@ def _counts(house_ids: list[int], now: datetime) -> tuple[dict[int, int], dict[i
     visits = dict(
         db.session.execute(
             select(Visit.house_id, func.count(Visit.id))
-            .where(Visit.house_id.in_(house_ids), Visit.visited_at >= day_start,
-                   Visit.visited_at < day_end, Visit.suspicious.is_(False))
+            .where(
+                Visit.house_id.in_(house_ids),
+                Visit.visited_at >= day_start,
+                Visit.visited_at < day_end,
+                Visit.suspicious.is_(False),
+            )
             .group_by(Visit.house_id)
         ).all()
     )

@@ -97,6 +97,9 @@ def _house_closures(house_id: int) -> list[Closure]:
     cache = transaction_cache().setdefault("closures", {})
     if house_id not in cache:
         since = datetime.now(UTC) - timedelta(days=400)
-        cache[house_id] = list(db.session.scalars(
-            select(Closure).where(Closure.house_id == house_id, Closure.ends_at > since)))
+        cache[house_id] = list(
+            db.session.scalars(
+                select(Closure).where(Closure.house_id == house_id, Closure.ends_at > since)
+            )
+        )
     return cache[house_id]

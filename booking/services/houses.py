@@ -21,9 +21,14 @@ def policy() -> PolicySettings:
     settings = db.session.scalar(select(PolicySettings).order_by(PolicySettings.id).limit(1))
     if settings is None:
         settings = PolicySettings(
-            contribution_cap_cents=300, factor_t1_percent=0, factor_t2_percent=50,
-            factor_t3_percent=100, factor_t4_percent=150, voorrangstermijn_days=14,
-            suppression_threshold=5, visit_retention_months=13,
+            contribution_cap_cents=300,
+            factor_t1_percent=0,
+            factor_t2_percent=50,
+            factor_t3_percent=100,
+            factor_t4_percent=150,
+            voorrangstermijn_days=14,
+            suppression_threshold=5,
+            visit_retention_months=13,
         )
         db.session.add(settings)
         db.session.flush()
@@ -106,10 +111,12 @@ def find_rooms(
     if slot is not None:
         from booking.services.availability import free_rooms
 
-        return free_rooms(slot[0], slot[1], now, min_capacity=min_capacity, house_id=house_id,
-                          area_id=area_id)
+        return free_rooms(
+            slot[0], slot[1], now, min_capacity=min_capacity, house_id=house_id, area_id=area_id
+        )
     query = (
-        select(Room).join(House, House.id == Room.house_id)
+        select(Room)
+        .join(House, House.id == Room.house_id)
         .options(selectinload(Room.house))
         .where(Room.active.is_(True), Room.capacity >= min_capacity)
         .order_by(House.name, Room.name)

@@ -20,12 +20,27 @@ if TYPE_CHECKING:
     from booking.services.bookings import OccurrenceConflict
 
 
-def _send(booking: Booking, kind: str, subject: str, lead: str, *, reasons: Sequence[Message] = (),
-          suggestions: Sequence[Alternative] = (), dedupe_key: str | None = None) -> None:
+def _send(
+    booking: Booking,
+    kind: str,
+    subject: str,
+    lead: str,
+    *,
+    reasons: Sequence[Message] = (),
+    suggestions: Sequence[Alternative] = (),
+    dedupe_key: str | None = None,
+) -> None:
     organiser = booking.organiser
     queue_mail(
-        kind, organiser.email, template="booking_update", locale=organiser.locale,
-        dedupe_key=dedupe_key, booking=booking, subject=subject, lead=lead, reasons=reasons,
+        kind,
+        organiser.email,
+        template="booking_update",
+        locale=organiser.locale,
+        dedupe_key=dedupe_key,
+        booking=booking,
+        subject=subject,
+        lead=lead,
+        reasons=reasons,
         alternatives=suggestions,
     )
 
@@ -33,46 +48,71 @@ def _send(booking: Booking, kind: str, subject: str, lead: str, *, reasons: Sequ
 def notify_booked(booking: Booking) -> None:
     with force_locale(booking.organiser.locale or "nl"):
         if booking.status == "bevestigd":
-            subject, lead = _("Boeking bevestigd: %(title)s", title=booking.title), _(
-                "Uw boeking is bevestigd.")
+            subject, lead = (
+                _("Boeking bevestigd: %(title)s", title=booking.title),
+                _("Uw boeking is bevestigd."),
+            )
         elif booking.status == "onder_voorbehoud":
-            subject, lead = _("Boeking onder voorbehoud: %(title)s", title=booking.title), _(
-                "Uw boeking staat onder voorbehoud: tot de voorrangstermijn ingaat, kan een "
-                "activiteit door en voor bewoners voorgaan. U hoort het als dat gebeurt; anders "
-                "wordt de boeking vanzelf bevestigd.")
+            subject, lead = (
+                _("Boeking onder voorbehoud: %(title)s", title=booking.title),
+                _(
+                    "Uw boeking staat onder voorbehoud: tot de voorrangstermijn ingaat, kan "
+                    "een activiteit door en voor bewoners voorgaan. U hoort het als dat "
+                    "gebeurt; anders wordt de boeking vanzelf bevestigd."
+                ),
+            )
         else:
-            subject, lead = _("Aanvraag ontvangen: %(title)s", title=booking.title), _(
-                "Uw aanvraag is ontvangen. De beheerder van het huis beslist erover; u krijgt "
-                "bericht.")
+            subject, lead = (
+                _("Aanvraag ontvangen: %(title)s", title=booking.title),
+                _(
+                    "Uw aanvraag is ontvangen. De beheerder van het huis beslist erover; u krijgt "
+                    "bericht."
+                ),
+            )
     _send(booking, f"booking_{booking.status}", subject, lead)
 
 
-def notify_series_booked(series: BookingSeries, booked: Sequence[Booking],
-                         conflicts: Sequence[OccurrenceConflict]) -> None:
+def notify_series_booked(
+    series: BookingSeries, booked: Sequence[Booking], conflicts: Sequence[OccurrenceConflict]
+) -> None:
     first = booked[0]
     with force_locale(first.organiser.locale or "nl"):
         subject = _("Reeks geboekt: %(title)s", title=series.title)
-        lead = _("Van uw reeks zijn %(booked)s datums geboekt en %(failed)s niet.",
-                 booked=len(booked), failed=len(conflicts))
+        lead = _(
+            "Van uw reeks zijn %(booked)s datums geboekt en %(failed)s niet.",
+            booked=len(booked),
+            failed=len(conflicts),
+        )
     _send(first, "series_booked", subject, lead)
 
 
 def notify_displaced(booking: Booking, reason: Message, suggestions: Sequence[Alternative]) -> None:
     with force_locale(booking.organiser.locale or "nl"):
         subject = _("Uw boeking is verdrongen: %(title)s", title=booking.title)
-        lead = _("Helaas: uw boeking onder voorbehoud is vervallen, omdat een activiteit met "
-                 "voorrang de ruimte nodig heeft. U betaalt niets.")
-    _send(booking, "booking_displaced", subject, lead, reasons=[reason], suggestions=suggestions,
-          dedupe_key=f"displaced:{booking.id}")
+        lead = _(
+            "Helaas: uw boeking onder voorbehoud is vervallen, omdat een activiteit met "
+            "voorrang de ruimte nodig heeft. U betaalt niets."
+        )
+    _send(
+        booking,
+        "booking_displaced",
+        subject,
+        lead,
+        reasons=[reason],
+        suggestions=suggestions,
+        dedupe_key=f"displaced:{booking.id}",
+    )
 
 
 def notify_cancelled(booking: Booking, *, by_organiser: bool) -> None:
     with force_locale(booking.organiser.locale or "nl"):
         subject = _("Boeking geannuleerd: %(title)s", title=booking.title)
-        lead = (_("U heeft deze boeking geannuleerd.") if by_organiser
-                else _("De beheerder van het huis heeft deze boeking geannuleerd."))
-    _send(booking, "booking_cancelled", subject, lead,
-          dedupe_key=f"cancelled:{booking.id}")
+        lead = (
+            _("U heeft deze boeking geannuleerd.")
+            if by_organiser
+            else _("De beheerder van het huis heeft deze boeking geannuleerd.")
+        )
+    _send(booking, "booking_cancelled", subject, lead, dedupe_key=f"cancelled:{booking.id}")
 
 
 def notify_decision(booking: Booking, *, approved: bool, by_window: bool = False) -> None:

@@ -18,15 +18,21 @@ from booking.rules.recurrence import Recurrence
 from booking.rules.tariff import Activity
 
 
-def quote_token(room_id: int, start: datetime, end: datetime, activity: Activity,
-                recurrence: Recurrence | None = None) -> str:
+def quote_token(
+    room_id: int,
+    start: datetime,
+    end: datetime,
+    activity: Activity,
+    recurrence: Recurrence | None = None,
+) -> str:
     answers = {
         "room": room_id,
         "start": start.isoformat(),
         "end": end.isoformat(),
         "activity": asdict(activity),
-        "recurrence": None if recurrence is None else [
-            recurrence.freq.value, recurrence.interval, recurrence.until.isoformat()],
+        "recurrence": None
+        if recurrence is None
+        else [recurrence.freq.value, recurrence.interval, recurrence.until.isoformat()],
     }
     canonical = json.dumps(answers, sort_keys=True, default=str)
     key = current_app.config["SECRET_KEY"].encode()

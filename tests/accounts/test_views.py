@@ -49,8 +49,10 @@ def test_empty_login_form_is_a_400_with_messages(client):
 def test_login_redirects_only_to_local_paths(client, make_user):
     user = make_user()
     token = csrf_token(client)
-    response = client.post("/login?next=https://evil.example/x",
-                           data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login?next=https://evil.example/x",
+        data={"email": user.email, "password": PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"].endswith("/dashboard")
 
 
@@ -58,14 +60,16 @@ def test_login_is_rate_limited_after_repeated_failures(client, make_user):
     user = make_user()
     token = csrf_token(client)
     statuses = [
-        client.post("/login", data={"email": user.email, "password": "fout-fout-fout",
-                                    "csrf_token": token}).status_code
+        client.post(
+            "/login", data={"email": user.email, "password": "fout-fout-fout", "csrf_token": token}
+        ).status_code
         for _ in range(11)
     ]
     assert statuses[:10] == [401] * 10
     assert statuses[10] == 429
-    blocked = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                          "csrf_token": token})
+    blocked = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert blocked.status_code == 429
     assert "Te veel pogingen" in blocked.get_data(as_text=True)
 
@@ -78,10 +82,17 @@ def test_form_without_csrf_token_is_a_400(client, make_user):
 
 
 def test_register_creates_an_initiatiefnemer(app, client):
-    response = post_form(client, "/registreren", {
-        "name": "Annie", "organisation": "", "email": "annie@example.org",
-        "password": "lang-genoeg-1", "password_again": "lang-genoeg-1",
-    })
+    response = post_form(
+        client,
+        "/registreren",
+        {
+            "name": "Annie",
+            "organisation": "",
+            "email": "annie@example.org",
+            "password": "lang-genoeg-1",
+            "password_again": "lang-genoeg-1",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         user = db.session.query(User).filter_by(email="annie@example.org").one()
@@ -92,10 +103,16 @@ def test_register_creates_an_initiatiefnemer(app, client):
 
 def test_duplicate_registration_is_refused_and_stores_nothing(app, client, make_user):
     user = make_user()
-    response = post_form(client, "/registreren", {
-        "name": "Dubbel", "email": user.email, "password": "lang-genoeg-1",
-        "password_again": "lang-genoeg-1",
-    })
+    response = post_form(
+        client,
+        "/registreren",
+        {
+            "name": "Dubbel",
+            "email": user.email,
+            "password": "lang-genoeg-1",
+            "password_again": "lang-genoeg-1",
+        },
+    )
     assert response.status_code == 409
     assert "bestaat al een account" in response.get_data(as_text=True)
     with app.app_context():
@@ -103,9 +120,16 @@ def test_duplicate_registration_is_refused_and_stores_nothing(app, client, make_
 
 
 def test_registration_validates_fields(app, client):
-    response = post_form(client, "/registreren", {
-        "name": "", "email": "geen-adres", "password": "kort", "password_again": "anders",
-    })
+    response = post_form(
+        client,
+        "/registreren",
+        {
+            "name": "",
+            "email": "geen-adres",
+            "password": "kort",
+            "password_again": "anders",
+        },
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Vul een geldig e-mailadres in" in html
@@ -129,10 +153,17 @@ def test_password_reset_by_mail(app, client, make_user):
         assert mail.to_address == user.email
         assert mail.subject == "Nieuw wachtwoord kiezen voor Buurthuis"
         link = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", mail.body_text).group(1)
-    response = post_form(client, link, {"password": "nieuw-wachtwoord", "password_again": "nieuw-wachtwoord"})
+    response = post_form(
+        client, link, {"password": "nieuw-wachtwoord", "password_again": "nieuw-wachtwoord"}
+    )
     assert response.status_code == 302
     post_form(client, "/logout", {}, page="/dashboard")
-    assert post_form(client, "/login", {"email": user.email, "password": "nieuw-wachtwoord"}).status_code == 302
+    assert (
+        post_form(
+            client, "/login", {"email": user.email, "password": "nieuw-wachtwoord"}
+        ).status_code
+        == 302
+    )
     # the link works once: the password it was made for has changed
     post_form(client, "/logout", {}, page="/dashboard")
     again = client.get(link)

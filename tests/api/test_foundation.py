@@ -103,11 +103,17 @@ def test_bearer_token_does_not_open_html_pages(app, client, make_user):
 
 def test_api_login_is_rate_limited(client, make_user):
     user = make_user()
-    statuses = [client.post("/api/v1/session", json={"email": user.email, "password": "fout"})
-                .status_code for _ in range(11)]
+    statuses = [
+        client.post("/api/v1/session", json={"email": user.email, "password": "fout"}).status_code
+        for _ in range(11)
+    ]
     assert statuses[-1] == 429
-    assert error_of(client.post("/api/v1/session", json={"email": user.email,
-                                                         "password": "fout"}))["code"] == "te_veel_verzoeken"
+    assert (
+        error_of(client.post("/api/v1/session", json={"email": user.email, "password": "fout"}))[
+            "code"
+        ]
+        == "te_veel_verzoeken"
+    )
 
 
 def test_openapi_document_lists_the_endpoints(client):
@@ -126,8 +132,12 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
 
     documented = set(client.get("/api/v1/openapi.json").get_json()["paths"])
     routes = {
-        re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{id}" if m.group(1).endswith("id") else "{%s}" % m.group(1),
-               rule.rule[len("/api/v1"):])
-        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+        re.sub(
+            r"<(?:\w+:)?(\w+)>",
+            lambda m: "{id}" if m.group(1).endswith("id") else f"{{{m.group(1)}}}",
+            rule.rule[len("/api/v1") :],
+        )
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
     }
     assert routes <= documented, routes - documented

@@ -29,16 +29,27 @@ def test_fifty_racing_requests_book_one_slot_once(app, make_house, make_user):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     day = local_day(5).isoformat()
-    body = json.dumps({"room_id": house.room_ids[0], "start": f"{day}T10:00", "end": f"{day}T12:00",
-                       "title": "Race", "activity": api_activity("vereniging")})
+    body = json.dumps(
+        {
+            "room_id": house.room_ids[0],
+            "start": f"{day}T10:00",
+            "end": f"{day}T12:00",
+            "title": "Race",
+            "activity": api_activity("vereniging"),
+        }
+    )
     barrier = threading.Barrier(REQUESTS)
 
     def attempt(token: str) -> int:
         connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=60)
         connection.connect()
         barrier.wait()
-        connection.request("POST", "/api/v1/bookings", body=body, headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        connection.request(
+            "POST",
+            "/api/v1/bookings",
+            body=body,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
         status = connection.getresponse().status
         connection.close()
         return status

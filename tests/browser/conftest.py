@@ -25,7 +25,9 @@ from booking.demo.loader import load_demo
 from booking.extensions import db
 from tests.conftest import ON_POSTGRES, app_config
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
 SERIOUS = {"serious", "critical"}
 
 
@@ -37,8 +39,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     if os.environ.get("CI"):
         raise pytest.UsageError("CI: /usr/bin/chromium is missing, so the browser tests cannot run")
-    skip = pytest.mark.skip(reason="Chromium ontbreekt: browser tests overgeslagen "
-                                   "(installeer met: apt-get install chromium)")
+    skip = pytest.mark.skip(
+        reason="Chromium ontbreekt: browser tests overgeslagen "
+        "(installeer met: apt-get install chromium)"
+    )
     for item in browser_items:
         item.add_marker(skip)
 
@@ -48,9 +52,16 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-quic", "--no-first-run",
-                 "--disable-sync", "--lang=nl-NL"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-sync",
+            "--lang=nl-NL",
+        ],
     }
 
 

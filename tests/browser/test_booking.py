@@ -31,8 +31,9 @@ def answer(page: Page, question: str, choice: str) -> None:
     page.get_by_role("group", name=question).get_by_label(choice, exact=True).check()
 
 
-def fill_booking(page: Page, when: str, start: str, end: str, title: str, kind: str,
-                 commercial: bool = False) -> None:
+def fill_booking(
+    page: Page, when: str, start: str, end: str, title: str, kind: str, commercial: bool = False
+) -> None:
     page.get_by_label("Datum").fill(when)
     page.get_by_label("Begintijd").fill(start)
     page.get_by_label("Eindtijd").fill(end)
@@ -40,11 +41,17 @@ def fill_booking(page: Page, when: str, start: str, end: str, title: str, kind: 
     page.get_by_label("Wie organiseert de activiteit?").select_option(kind)
     answer(page, "Mag iedere bewoner meedoen?", "Nee" if commercial else "Ja")
     answer(page, "Moeten deelnemers lid zijn?", "Nee")
-    page.get_by_label("Eigen bijdrage per deelnemer (in euro, 0 als het gratis is)").fill("0" if commercial else "1,00")
+    page.get_by_label("Eigen bijdrage per deelnemer (in euro, 0 als het gratis is)").fill(
+        "0" if commercial else "1,00"
+    )
     answer(page, "Wordt er winst gemaakt?", "Ja" if commercial else "Nee")
     answer(page, "Krijgt u subsidie voor deze activiteit?", "Nee")
     answer(page, "Gaat het vooral om elkaar ontmoeten en meedoen?", "Nee" if commercial else "Ja")
-    answer(page, "Geeft u iets terug, zoals stageplekken of een gratis inloop met koffie en thee?", "Nee")
+    answer(
+        page,
+        "Geeft u iets terug, zoals stageplekken of een gratis inloop met koffie en thee?",
+        "Nee",
+    )
 
 
 def quote_and_confirm(page: Page, axe=None) -> None:
@@ -115,7 +122,9 @@ def keyboard_formats(page: Page) -> tuple[str, str]:
 
     Returns a strftime pattern for dates and a suffix to type after a morning time ('' in a
     24-hour widget, 'A' in a 12-hour one)."""
-    page.set_content('<input type="date" id="d" aria-label="d"><input type="time" id="t" aria-label="t">')
+    page.set_content(
+        '<input type="date" id="d" aria-label="d"><input type="time" id="t" aria-label="t">'
+    )
     page.focus("#d")
     page.keyboard.type("01022026")
     date_pattern = "%d%m%Y" if page.input_value("#d") == "2026-02-01" else "%m%d%Y"
@@ -144,10 +153,14 @@ def test_booking_with_the_keyboard_alone(page: Page, live_server: str) -> None:
     page.keyboard.type("Breiclub Oijen")
     tab_to(page, page.get_by_label("Wie organiseert de activiteit?"))
     page.keyboard.press("Home")
-    for question, choice in [("Mag iedere bewoner meedoen?", "Ja"), ("Moeten deelnemers lid zijn?", "Nee"),
-                             ("Wordt er winst gemaakt?", "Nee"), ("Krijgt u subsidie voor deze activiteit?", "Nee"),
-                             ("Gaat het vooral om elkaar ontmoeten en meedoen?", "Ja"),
-                             ("Geeft u iets terug, zoals stageplekken of een gratis inloop met koffie en thee?", "Nee")]:
+    for question, choice in [
+        ("Mag iedere bewoner meedoen?", "Ja"),
+        ("Moeten deelnemers lid zijn?", "Nee"),
+        ("Wordt er winst gemaakt?", "Nee"),
+        ("Krijgt u subsidie voor deze activiteit?", "Nee"),
+        ("Gaat het vooral om elkaar ontmoeten en meedoen?", "Ja"),
+        ("Geeft u iets terug, zoals stageplekken of een gratis inloop met koffie en thee?", "Nee"),
+    ]:
         radio = page.get_by_role("group", name=question).get_by_label(choice, exact=True)
         tab_to(page, page.get_by_role("group", name=question).get_by_label("Ja", exact=True))
         if choice == "Nee":

@@ -31,8 +31,11 @@ def decode_qr(png: bytes) -> str:
 
 def visits(app) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count(Visit.id)).where(Visit.channel.in_(["qr", "tablet"]),
-                                                                    Visit.kiosk_id.is_not(None)))
+        return db.session.scalar(
+            select(func.count(Visit.id)).where(
+                Visit.channel.in_(["qr", "tablet"]), Visit.kiosk_id.is_not(None)
+            )
+        )
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +59,9 @@ def tablet(browser: Browser, live_app):
     context.close()
 
 
-def test_phone_checks_in_by_scanning_the_kiosk(tablet: Page, browser: Browser, live_app, axe) -> None:
+def test_phone_checks_in_by_scanning_the_kiosk(
+    tablet: Page, browser: Browser, live_app, axe
+) -> None:
     assert_accessible(axe, tablet)
     qr_png = tablet.locator("#qr").screenshot()
     tablet.screenshot(path=str(live_app.instance_path) + "-kiosk.png") if False else None
@@ -72,7 +77,9 @@ def test_phone_checks_in_by_scanning_the_kiosk(tablet: Page, browser: Browser, l
     expect(phone.get_by_role("heading", level=1)).to_have_text("Dank u wel, u bent ingecheckt!")
     assert_accessible(axe, phone)
     assert visits(live_app) == before + 1
-    phone.get_by_role("group", name="Bent u hier voor het eerst?").get_by_label("Ja, voor het eerst").check()
+    phone.get_by_role("group", name="Bent u hier voor het eerst?").get_by_label(
+        "Ja, voor het eerst"
+    ).check()
     phone.get_by_role("button", name="Versturen").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Dank u wel!")
 
@@ -86,7 +93,9 @@ def test_phone_checks_in_by_scanning_the_kiosk(tablet: Page, browser: Browser, l
 def test_old_and_forged_codes_count_nothing(tablet: Page, browser: Browser, live_app, axe) -> None:
     base = live_app.config["LIVE_URL"]
     with live_app.app_context():
-        kiosk = db.session.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.id.desc())).first()
+        kiosk = db.session.scalars(
+            select(Kiosk).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.id.desc())
+        ).first()
         old = kiosks.qr_token(kiosk, datetime.now(UTC) - timedelta(minutes=3))
         fresh = kiosks.qr_token(kiosk, datetime.now(UTC))
     forged = fresh.rsplit(".", 1)[0] + ".AAAAAAAAAAAAAAAA"

@@ -11,8 +11,15 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import assert_accessible, log_in
 
 BEHEERDER = "beheer.de-berchplaets@buurthuis.example"
-PUBLIC_PAGES = ["/", "/huizen/de-berchplaets", "/login", "/registreren", "/wachtwoord-vergeten",
-                "/privacy", "/bestaat-niet"]
+PUBLIC_PAGES = [
+    "/",
+    "/huizen/de-berchplaets",
+    "/login",
+    "/registreren",
+    "/wachtwoord-vergeten",
+    "/privacy",
+    "/bestaat-niet",
+]
 
 
 def test_beheerder_logs_in_and_sees_the_dutch_dashboard(page: Page, live_server: str) -> None:
@@ -31,7 +38,9 @@ def test_public_pages_are_accessible(page: Page, live_server: str, axe, path: st
     assert_accessible(axe, page)
 
 
-@pytest.mark.parametrize("email", [BEHEERDER, "gemeente@buurthuis.example", "bewoner@buurthuis.example"])
+@pytest.mark.parametrize(
+    "email", [BEHEERDER, "gemeente@buurthuis.example", "bewoner@buurthuis.example"]
+)
 def test_logged_in_pages_are_accessible(page: Page, live_server: str, axe, email: str) -> None:
     log_in(page, live_server, email)
     assert_accessible(axe, page)

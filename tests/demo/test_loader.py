@@ -37,7 +37,10 @@ def test_demo_loads_oss_and_is_idempotent(app, runner):
         assert first["Visit"] > 10_000
         vulnerable = {a.name for a in db.session.scalars(select(Area).where(Area.vulnerable))}
         assert {"Schadewijk", "Ruwaard", "Herpen"} <= vulnerable
-        assert db.session.scalar(select(House).where(House.slug == "mfa-de-snoeck")).area.name == "Lith"
+        assert (
+            db.session.scalar(select(House).where(House.slug == "mfa-de-snoeck")).area.name
+            == "Lith"
+        )
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -50,7 +53,9 @@ def test_demo_visits_hold_no_personal_data(app, runner):
     columns = {c.name for c in Visit.__table__.columns}
     assert not columns & {"ip", "ip_address", "user_agent", "name", "phone", "email", "location"}
     with app.app_context():
-        hashes = db.session.scalars(select(Visit.device_hash).where(Visit.device_hash.is_not(None)).limit(50))
+        hashes = db.session.scalars(
+            select(Visit.device_hash).where(Visit.device_hash.is_not(None)).limit(50)
+        )
         assert all(len(h) == 64 for h in hashes)
 
 
@@ -58,8 +63,11 @@ def test_demo_logins_work(app, runner, client):
     from tests.conftest import post_form
 
     runner.invoke(args=["demo"])
-    response = post_form(client, "/login", {"email": "beheer.de-berchplaets@buurthuis.example",
-                                            "password": "buurthuis-demo"})
+    response = post_form(
+        client,
+        "/login",
+        {"email": "beheer.de-berchplaets@buurthuis.example", "password": "buurthuis-demo"},
+    )
     assert response.status_code == 302
     html = client.get("/dashboard").get_data(as_text=True)
     assert "De Berchplaets" in html

@@ -23,14 +23,21 @@ def paired(app, client, make_house, make_user):
     beheerder = make_user("beheerder", house)
     staff = app.test_client()
     login(staff, beheerder)
-    page = post_form(staff, f"/kiosk/beheer/{house.slug}/nieuw", {"room": house.room_ids[0], "name": "Tablet"},
-                     page=f"/kiosk/beheer/{house.slug}")
+    page = post_form(
+        staff,
+        f"/kiosk/beheer/{house.slug}/nieuw",
+        {"room": house.room_ids[0], "name": "Tablet"},
+        page=f"/kiosk/beheer/{house.slug}",
+    )
     assert page.status_code == 200
     code = re.search(r'class="pair-code"[^>]*>([A-Z0-9-]+)<', page.get_data(as_text=True)).group(1)
     tablet = app.test_client()
     response = post_form(tablet, "/kiosk/koppelen", {"code": code.lower()}, page="/kiosk")
     assert response.status_code == 302
-    assert "bh_kiosk" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    assert (
+        "bh_kiosk" in response.headers["Set-Cookie"]
+        and "HttpOnly" in response.headers["Set-Cookie"]
+    )
     return house, staff, tablet, beheerder
 
 
@@ -46,7 +53,7 @@ def visit_count(app) -> int:
 
 
 def test_pairing_code_works_once_and_only_hashes_are_stored(app, paired):
-    house, staff, tablet, _ = paired
+    _house, _staff, tablet, _ = paired
     assert "Welkom!" in tablet.get("/kiosk").get_data(as_text=True)
     with app.app_context():
         kiosk = db.session.scalars(select(Kiosk)).one()
@@ -61,16 +68,22 @@ def test_wrong_or_expired_pairing_code(app, client, make_house, make_user):
     with app.app_context():
         from booking.models import User
 
-        _, code = kiosks.create_kiosk(db.session.get(User, beheerder.id), house.room_ids[0],
-                                      datetime.now(UTC) - timedelta(minutes=16))
+        _, code = kiosks.create_kiosk(
+            db.session.get(User, beheerder.id),
+            house.room_ids[0],
+            datetime.now(UTC) - timedelta(minutes=16),
+        )
         db.session.commit()
     assert post_form(client, "/kiosk/koppelen", {"code": code}, page="/kiosk").status_code == 400
-    assert post_form(client, "/kiosk/koppelen", {"code": "AAAA-BBBB"}, page="/kiosk").status_code == 400
+    assert (
+        post_form(client, "/kiosk/koppelen", {"code": "AAAA-BBBB"}, page="/kiosk").status_code
+        == 400
+    )
     assert post_form(client, "/kiosk/koppelen", {"code": ""}, page="/kiosk").status_code == 400
 
 
 def test_phone_checks_in_once_per_three_hours(app, paired):
-    house, _, tablet, _ = paired
+    house, _, _tablet, _ = paired
     token = current_token(app, house.room_ids[0])
     phone = app.test_client()
     page = phone.get(f"/k/{token}")
@@ -90,8 +103,12 @@ def test_answers_are_stored_and_checked(app, paired):
     token = current_token(app, house.room_ids[0])
     phone = app.test_client()
     post_form(phone, f"/k/{token}", {}, page=f"/k/{token}")
-    response = post_form(phone, "/k/vragen", {"first_time": "ja", "area": "elders", "age_group": "67+"},
-                         page="/k/vragen")
+    response = post_form(
+        phone,
+        "/k/vragen",
+        {"first_time": "ja", "area": "elders", "age_group": "67+"},
+        page="/k/vragen",
+    )
     assert response.status_code == 200 and "Dank u wel!" in response.get_data(as_text=True)
     with app.app_context():
         visit = db.session.scalars(select(Visit)).one()
@@ -111,7 +128,7 @@ def test_answers_outside_the_lists_are_refused(app, paired):
 
 
 def test_expired_and_forged_tokens_count_nothing(app, paired):
-    house, _, _, _ = paired
+    _house, _, _, _ = paired
     with app.app_context():
         kiosk = db.session.scalars(select(Kiosk)).one()
         old = kiosks.qr_token(kiosk, datetime.now(UTC) - timedelta(minutes=3))
@@ -131,8 +148,12 @@ def test_revoking_a_kiosk_kills_its_codes_and_credential(app, paired):
     token = current_token(app, house.room_ids[0])
     with app.app_context():
         kiosk_id = db.session.scalars(select(Kiosk.id)).one()
-    response = post_form(staff, f"/kiosk/beheer/{house.slug}/{kiosk_id}/intrekken", {},
-                         page=f"/kiosk/beheer/{house.slug}")
+    response = post_form(
+        staff,
+        f"/kiosk/beheer/{house.slug}/{kiosk_id}/intrekken",
+        {},
+        page=f"/kiosk/beheer/{house.slug}",
+    )
     assert response.status_code == 302
     assert app.test_client().get(f"/k/{token}").status_code == 410
     assert "Tablet koppelen" in tablet.get("/kiosk").get_data(as_text=True)
@@ -141,9 +162,11 @@ def test_revoking_a_kiosk_kills_its_codes_and_credential(app, paired):
 
 
 def test_tablet_taps_count_once_per_client_id(app, paired):
-    house, _, tablet, _ = paired
+    _house, _, tablet, _ = paired
     client_id = str(uuid.uuid4())
-    first = tablet.post("/kiosk/tik", json={"client_id": client_id, "tapped_at": datetime.now(UTC).isoformat()})
+    first = tablet.post(
+        "/kiosk/tik", json={"client_id": client_id, "tapped_at": datetime.now(UTC).isoformat()}
+    )
     replay = tablet.post("/kiosk/tik", json={"client_id": client_id})
     assert (first.status_code, replay.status_code) == (201, 200)
     assert visit_count(app) == 1
@@ -156,7 +179,10 @@ def test_bad_taps_are_refused(app, paired):
     _, _, tablet, _ = paired
     assert tablet.post("/kiosk/tik", json={"client_id": "geen-uuid"}).status_code == 400
     assert tablet.post("/kiosk/tik", json=["x"]).status_code == 400
-    assert app.test_client().post("/kiosk/tik", json={"client_id": str(uuid.uuid4())}).status_code == 401
+    assert (
+        app.test_client().post("/kiosk/tik", json={"client_id": str(uuid.uuid4())}).status_code
+        == 401
+    )
     assert visit_count(app) == 0
 
 
@@ -169,7 +195,9 @@ def test_tap_without_script_counts_and_returns(app, paired):
 def test_a_queued_tap_keeps_its_time(app, paired):
     _, _, tablet, _ = paired
     earlier = (datetime.now(UTC) - timedelta(minutes=20)).replace(second=0, microsecond=0)
-    tablet.post("/kiosk/tik", json={"client_id": str(uuid.uuid4()), "tapped_at": earlier.isoformat()})
+    tablet.post(
+        "/kiosk/tik", json={"client_id": str(uuid.uuid4()), "tapped_at": earlier.isoformat()}
+    )
     with app.app_context():
         assert db.session.scalars(select(Visit)).one().visited_at == earlier
 
@@ -179,7 +207,9 @@ def test_bursts_are_flagged(app, paired):
     for _ in range(12):
         tablet.post("/kiosk/tik", json={"client_id": str(uuid.uuid4())})
     with app.app_context():
-        reasons = [v.suspicious_reason for v in db.session.scalars(select(Visit).order_by(Visit.id))]
+        reasons = [
+            v.suspicious_reason for v in db.session.scalars(select(Visit).order_by(Visit.id))
+        ]
     assert reasons[:10] == [""] * 10 or reasons[0] in ("", "buiten_openingstijd")
     assert "piek" in reasons or "buiten_openingstijd" in reasons
 
@@ -190,15 +220,29 @@ def test_host_tallies_and_undoes(app, paired, make_user):
     login(host, make_user("gastheer", house))
     page = host.get(f"/kiosk/gastheer/{house.slug}")
     assert page.status_code == 200 and "0 bezoekers vandaag" in page.get_data(as_text=True)
-    post_form(host, f"/kiosk/gastheer/{house.slug}/tellen", {"room": house.room_ids[0], "count": 1},
-              page=f"/kiosk/gastheer/{house.slug}")
-    post_form(host, f"/kiosk/gastheer/{house.slug}/tellen", {"room": house.room_ids[0], "count": 6},
-              page=f"/kiosk/gastheer/{house.slug}")
+    post_form(
+        host,
+        f"/kiosk/gastheer/{house.slug}/tellen",
+        {"room": house.room_ids[0], "count": 1},
+        page=f"/kiosk/gastheer/{house.slug}",
+    )
+    post_form(
+        host,
+        f"/kiosk/gastheer/{house.slug}/tellen",
+        {"room": house.room_ids[0], "count": 6},
+        page=f"/kiosk/gastheer/{house.slug}",
+    )
     assert visit_count(app) == 7
-    post_form(host, f"/kiosk/gastheer/{house.slug}/ongedaan", {}, page=f"/kiosk/gastheer/{house.slug}")
+    post_form(
+        host, f"/kiosk/gastheer/{house.slug}/ongedaan", {}, page=f"/kiosk/gastheer/{house.slug}"
+    )
     assert visit_count(app) == 1
-    bad = post_form(host, f"/kiosk/gastheer/{house.slug}/tellen", {"room": house.room_ids[0], "count": 500},
-                    page=f"/kiosk/gastheer/{house.slug}")
+    bad = post_form(
+        host,
+        f"/kiosk/gastheer/{house.slug}/tellen",
+        {"room": house.room_ids[0], "count": 500},
+        page=f"/kiosk/gastheer/{house.slug}",
+    )
     assert bad.status_code == 400 and visit_count(app) == 1
 
 
@@ -214,7 +258,11 @@ def test_poster_check_in_is_channel_poster(app, paired):
     house, staff, _, _ = paired
     page = staff.get(f"/kiosk/poster/{house.room_ids[1]}").get_data(as_text=True)
     url = re.search(r"http://localhost(/p/[^\"<\s]+)", page).group(1)
-    assert staff.get(f"/kiosk/poster/{house.room_ids[1]}.svg").headers["Content-Type"].startswith("image/svg+xml")
+    assert (
+        staff.get(f"/kiosk/poster/{house.room_ids[1]}.svg")
+        .headers["Content-Type"]
+        .startswith("image/svg+xml")
+    )
     assert staff.get(f"/kiosk/poster/{house.room_ids[1]}.png").data[:4] == b"\x89PNG"
     phone = app.test_client()
     assert post_form(phone, url, {}, page=url).status_code == 302
@@ -224,14 +272,28 @@ def test_poster_check_in_is_channel_poster(app, paired):
 
 
 def test_visits_store_no_personal_data(app, paired):
-    house, _, tablet, _ = paired
+    house, _, _tablet, _ = paired
     token = current_token(app, house.room_ids[0])
     phone = app.test_client()
-    post_form(phone, f"/k/{token}", {}, page=f"/k/{token}", headers={"User-Agent": "Geheime-Telefoon/1.0"},
-              environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    post_form(
+        phone,
+        f"/k/{token}",
+        {},
+        page=f"/k/{token}",
+        headers={"User-Agent": "Geheime-Telefoon/1.0"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
     with app.app_context():
         columns = {c["name"] for c in inspect(db.engine).get_columns("visit")}
-        assert not columns & {"ip", "ip_address", "remote_addr", "user_agent", "name", "phone", "email"}
+        assert not columns & {
+            "ip",
+            "ip_address",
+            "remote_addr",
+            "user_agent",
+            "name",
+            "phone",
+            "email",
+        }
         row = db.session.execute(select(Visit.__table__)).mappings().one()
         flat = " ".join(str(v) for v in row.values())
         assert "203.0.113.7" not in flat and "Geheime-Telefoon" not in flat

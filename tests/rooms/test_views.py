@@ -8,15 +8,30 @@ from booking.extensions import db
 from booking.models import Booking
 from tests.conftest import local_day, login, post_form
 
-ANSWERS = {"organiser_kind": "bewoners", "open_to_all": "ja", "membership_required": "nee",
-           "contribution": "1,00", "profit_making": "nee", "subsidised": "nee",
-           "mainly_meeting": "ja", "gives_in_return": "nee"}
+ANSWERS = {
+    "organiser_kind": "bewoners",
+    "open_to_all": "ja",
+    "membership_required": "nee",
+    "contribution": "1,00",
+    "profit_making": "nee",
+    "subsidised": "nee",
+    "mainly_meeting": "ja",
+    "gives_in_return": "nee",
+}
 
 
 def form(days=3, start="10:00", end="12:00", **extra):
-    data = {"day": local_day(days).isoformat(), "start_time": start, "end_time": end,
-            "title": "Koffieochtend", "public": "y", "repeat": "", "interval": "1", "until": "",
-            **ANSWERS}
+    data = {
+        "day": local_day(days).isoformat(),
+        "start_time": start,
+        "end_time": end,
+        "title": "Koffieochtend",
+        "public": "y",
+        "repeat": "",
+        "interval": "1",
+        "until": "",
+        **ANSWERS,
+    }
     data.update(extra)
     return data
 
@@ -46,7 +61,9 @@ def test_search_with_bad_input_is_400(client):
 def test_week_grid_shows_busy_and_free(client, make_house, make_user, book):
     house = make_house()
     book(make_user(), house.room_ids[0], title="Bingo")
-    html = client.get(f"/ruimtes/{house.room_ids[0]}?week={local_day(3).isoformat()}").get_data(as_text=True)
+    html = client.get(f"/ruimtes/{house.room_ids[0]}?week={local_day(3).isoformat()}").get_data(
+        as_text=True
+    )
     assert "Bingo" in html and "vrij" in html and "<caption>" in html
 
 
@@ -60,15 +77,21 @@ def test_quote_first_then_confirm(client, app, make_house, make_user):
     assert "T1 bewonersinitiatief (gratis)" in html and "Voorrangsklasse 1" in html
     assert "eigen bijdrage € 1,00 ≤ € 3,00".replace(" ", "\xa0") in html or "eigen bijdrage" in html
     assert 'id="bevestig"' in html and count(app) == 0
-    confirmed = post_form(client, url, {**form(), "action": "confirm", "quote_token": token_of(html)})
+    confirmed = post_form(
+        client, url, {**form(), "action": "confirm", "quote_token": token_of(html)}
+    )
     assert confirmed.status_code == 302 and count(app) == 1
-    assert "Geboekt: Koffieochtend" in client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert "Geboekt: Koffieochtend" in client.get(confirmed.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 def test_confirm_without_seeing_the_quote_only_shows_it(client, app, make_house, make_user):
     house = make_house()
     login(client, make_user())
-    response = post_form(client, f"/ruimtes/{house.room_ids[0]}/boeken", {**form(), "action": "confirm"})
+    response = post_form(
+        client, f"/ruimtes/{house.room_ids[0]}/boeken", {**form(), "action": "confirm"}
+    )
     assert response.status_code == 200 and count(app) == 0
     assert "Uw prijs en voorrang" in response.get_data(as_text=True)
 
@@ -78,7 +101,9 @@ def test_changed_answers_need_a_new_quote(client, app, make_house, make_user):
     login(client, make_user())
     url = f"/ruimtes/{house.room_ids[0]}/boeken"
     token = token_of(post_form(client, url, {**form(), "action": "quote"}).get_data(as_text=True))
-    changed = post_form(client, url, {**form(profit_making="ja"), "action": "confirm", "quote_token": token})
+    changed = post_form(
+        client, url, {**form(profit_making="ja"), "action": "confirm", "quote_token": token}
+    )
     assert changed.status_code == 200 and count(app) == 0
     assert "T4 commercieel" in changed.get_data(as_text=True)
 
@@ -86,8 +111,11 @@ def test_changed_answers_need_a_new_quote(client, app, make_house, make_user):
 def test_form_errors_are_400_in_dutch(client, app, make_house, make_user):
     house = make_house()
     login(client, make_user())
-    response = post_form(client, f"/ruimtes/{house.room_ids[0]}/boeken",
-                         {**form(contribution="-3", open_to_all="", title="x" * 300), "action": "quote"})
+    response = post_form(
+        client,
+        f"/ruimtes/{house.room_ids[0]}/boeken",
+        {**form(contribution="-3", open_to_all="", title="x" * 300), "action": "quote"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and count(app) == 0
     assert "Kies ja of nee." in html and "Hoogstens 200 tekens." in html
@@ -97,8 +125,11 @@ def test_form_errors_are_400_in_dutch(client, app, make_house, make_user):
 def test_rule_problems_are_422(client, app, make_house, make_user):
     house = make_house()
     login(client, make_user())
-    response = post_form(client, f"/ruimtes/{house.room_ids[0]}/boeken",
-                         {**form(start="06:00", end="08:00"), "action": "quote"})
+    response = post_form(
+        client,
+        f"/ruimtes/{house.room_ids[0]}/boeken",
+        {**form(start="06:00", end="08:00"), "action": "quote"},
+    )
     assert response.status_code == 422 and "openingstijd" in response.get_data(as_text=True)
     assert 'id="bevestig"' not in response.get_data(as_text=True)
 
@@ -153,8 +184,9 @@ def test_weekly_series_through_the_form(client, app, make_house, make_user):
 def test_series_without_until_is_a_form_error(client, app, make_house, make_user):
     house = make_house()
     login(client, make_user())
-    response = post_form(client, f"/ruimtes/{house.room_ids[0]}/boeken",
-                         {**form(repeat="weekly"), "action": "quote"})
+    response = post_form(
+        client, f"/ruimtes/{house.room_ids[0]}/boeken", {**form(repeat="weekly"), "action": "quote"}
+    )
     assert response.status_code == 400 and "Kies tot wanneer" in response.get_data(as_text=True)
 
 

@@ -9,7 +9,16 @@ import pytest
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import AuditEntry, Booking, BookingSeries, Closure, OutboxMail, PriorityBlock, Room, User
+from booking.models import (
+    AuditEntry,
+    Booking,
+    BookingSeries,
+    Closure,
+    OutboxMail,
+    PriorityBlock,
+    Room,
+    User,
+)
 from booking.rules.recurrence import Frequency, Recurrence
 from booking.rules.slots import AMSTERDAM, local_to_utc
 from booking.services import bookings
@@ -25,18 +34,25 @@ def test_resident_books_the_huiskamer_for_free(app, make_house, make_user, book)
     booking_id = book(resident, house.room_ids[0])
     with app.app_context():
         booking = db.session.get(Booking, booking_id)
-        assert (booking.status, booking.tariff_group, booking.priority_class) == ("bevestigd", "T1", 1)
+        assert (booking.status, booking.tariff_group, booking.priority_class) == (
+            "bevestigd",
+            "T1",
+            1,
+        )
         assert booking.amount_cents == 0
         assert booking.list_price_cents == 2 * 2000  # what T3 would have cost: 2 h at € 20,00
         mail = db.session.scalars(select(OutboxMail)).one()
         assert mail.subject.startswith("Boeking bevestigd")
-        assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "booking")).all() == ["booking_created"]
+        assert db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_type == "booking")
+        ).all() == ["booking_created"]
 
 
 def test_association_pays_the_t3_rate(app, make_house, make_user, book):
     house, choir = make_house(), make_user()
-    booking_id = book(choir, house.room_ids[1], start="19:30", end="22:00",
-                      what=activity("vereniging"))
+    booking_id = book(
+        choir, house.room_ids[1], start="19:30", end="22:00", what=activity("vereniging")
+    )
     with app.app_context():
         booking = db.session.get(Booking, booking_id)
         assert (booking.tariff_group, booking.priority_class) == ("T3", 3)
@@ -44,17 +60,25 @@ def test_association_pays_the_t3_rate(app, make_house, make_user, book):
         assert booking.status == "bevestigd"  # inside the 14-day window
 
 
-def test_company_far_ahead_is_provisional_and_gives_way_to_residents(app, make_house, make_user, book):
+def test_company_far_ahead_is_provisional_and_gives_way_to_residents(
+    app, make_house, make_user, book
+):
     house, company, resident = make_house(), make_user(), make_user()
     provisional = book(company, house.room_ids[0], days_ahead=30, what=activity("commercieel"))
     winner = book(resident, house.room_ids[0], days_ahead=30, start="11:00", end="13:00")
     with app.app_context():
         old, new = db.session.get(Booking, provisional), db.session.get(Booking, winner)
         assert old.status == "verdrongen" and old.displaced_by_id == new.id
-        assert "klasse 4" in json.loads(old.status_reason)["template"] % dict(
-            json.loads(old.status_reason)["params"]) or old.status_reason
+        assert (
+            "klasse 4"
+            in json.loads(old.status_reason)["template"]
+            % dict(json.loads(old.status_reason)["params"])
+            or old.status_reason
+        )
         assert new.status == "bevestigd" and new.tariff_group == "T1"
-        mails = db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "booking_displaced")).all()
+        mails = db.session.scalars(
+            select(OutboxMail).where(OutboxMail.kind == "booking_displaced")
+        ).all()
         assert len(mails) == 1 and mails[0].to_address == company.email
         assert "Misschien past een van deze mogelijkheden" in mails[0].body_text
         actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
@@ -67,11 +91,16 @@ def test_inside_the_window_nothing_is_displaced(app, make_house, make_user, book
     with pytest.raises(bookings.SlotTaken) as taken:
         book(resident, house.room_ids[0], days_ahead=5)
     assert len(taken.value.conflicts) == 1
-    assert {a.kind for a in taken.value.alternatives} >= {"zelfde_ruimte_ander_tijdstip", "andere_ruimte"}
+    assert {a.kind for a in taken.value.alternatives} >= {
+        "zelfde_ruimte_ander_tijdstip",
+        "andere_ruimte",
+    }
 
 
-@pytest.mark.parametrize("first,second", [("commercieel", "commercieel"), ("bewoners", "vereniging"),
-                                          ("vereniging", "commercieel")])
+@pytest.mark.parametrize(
+    "first,second",
+    [("commercieel", "commercieel"), ("bewoners", "vereniging"), ("vereniging", "commercieel")],
+)
 def test_equal_or_worse_classes_never_displace(app, make_house, make_user, book, first, second):
     house, a, b = make_house(), make_user(), make_user()
     book(a, house.room_ids[0], days_ahead=40, what=activity(first))
@@ -105,14 +134,19 @@ def test_cancelled_bookings_free_the_slot(app, make_house, make_user, book):
     book(b, house.room_ids[0])
 
 
-@pytest.mark.parametrize("start,end,fragment", [
-    ("10:05", "12:00", "kwartier"),
-    ("07:00", "09:00", "openingstijd"),
-    ("22:00", "23:30", "openingstijd"),
-    ("12:00", "10:00", "na de begintijd"),
-    ("10:00", "10:15", "minstens"),
-])
-def test_slot_rules_are_refused_with_dutch_reasons(app, make_house, make_user, book, start, end, fragment):
+@pytest.mark.parametrize(
+    "start,end,fragment",
+    [
+        ("10:05", "12:00", "kwartier"),
+        ("07:00", "09:00", "openingstijd"),
+        ("22:00", "23:30", "openingstijd"),
+        ("12:00", "10:00", "na de begintijd"),
+        ("10:00", "10:15", "minstens"),
+    ],
+)
+def test_slot_rules_are_refused_with_dutch_reasons(
+    app, make_house, make_user, book, start, end, fragment
+):
     house, a = make_house(), make_user()
     with pytest.raises(bookings.RuleViolation) as refused:
         book(a, house.room_ids[0], start=start, end=end)
@@ -127,7 +161,9 @@ def test_closures_and_the_past_are_refused(app, make_house, make_user, book):
     house, a = make_house(), make_user()
     begin, finish = slot(4, "08:30", "23:00")
     with app.app_context():
-        db.session.add(Closure(house_id=house.id, starts_at=begin, ends_at=finish, reason="Kerstvakantie"))
+        db.session.add(
+            Closure(house_id=house.id, starts_at=begin, ends_at=finish, reason="Kerstvakantie")
+        )
         db.session.commit()
     with pytest.raises(bookings.RuleViolation, match="gesloten"):
         book(a, house.room_ids[0], days_ahead=4)
@@ -152,8 +188,15 @@ def test_voorrangsblok_is_for_residents_only(app, make_house, make_user, book):
     house, company, resident = make_house(), make_user(), make_user()
     weekday = local_day(3).weekday()
     with app.app_context():
-        db.session.add(PriorityBlock(room_id=house.room_ids[0], weekday=weekday, starts=time(10),
-                                     ends=time(12), note="Huiskamer"))
+        db.session.add(
+            PriorityBlock(
+                room_id=house.room_ids[0],
+                weekday=weekday,
+                starts=time(10),
+                ends=time(12),
+                note="Huiskamer",
+            )
+        )
         db.session.commit()
     with pytest.raises(bookings.RuleViolation, match="voorrangsblok"):
         book(company, house.room_ids[0], what=activity("vereniging"))
@@ -171,13 +214,20 @@ def test_approval_flow(app, make_house, make_user, book):
     with app.app_context():
         assert db.session.get(Booking, requested).status == "aangevraagd"
         with pytest.raises(bookings.RuleViolation):
-            bookings.decide_request(rejected, user(beheerder), approve=False, reason=" ",
-                                    now=datetime.now(UTC))
+            bookings.decide_request(
+                rejected, user(beheerder), approve=False, reason=" ", now=datetime.now(UTC)
+            )
         db.session.rollback()
-        bookings.decide_request(requested, user(beheerder), approve=True, reason="",
-                                now=datetime.now(UTC))
-        bookings.decide_request(rejected, user(beheerder), approve=False, reason="Zaal in onderhoud",
-                                now=datetime.now(UTC))
+        bookings.decide_request(
+            requested, user(beheerder), approve=True, reason="", now=datetime.now(UTC)
+        )
+        bookings.decide_request(
+            rejected,
+            user(beheerder),
+            approve=False,
+            reason="Zaal in onderhoud",
+            now=datetime.now(UTC),
+        )
         db.session.commit()
         assert db.session.get(Booking, requested).status == "bevestigd"
         assert db.session.get(Booking, rejected).status == "afgewezen"
@@ -193,7 +243,9 @@ def test_only_a_beheerder_of_the_house_decides(app, make_house, make_user, book)
         db.session.commit()
     requested = book(a, house.room_ids[1])
     with app.app_context(), pytest.raises(bookings.NotFound):
-        bookings.decide_request(requested, user(stranger), approve=True, reason="", now=datetime.now(UTC))
+        bookings.decide_request(
+            requested, user(stranger), approve=True, reason="", now=datetime.now(UTC)
+        )
 
 
 def test_override_needs_a_reason_and_reprices(app, make_house, make_user, book):
@@ -202,15 +254,33 @@ def test_override_needs_a_reason_and_reprices(app, make_house, make_user, book):
     booking_id = book(a, house.room_ids[0])
     with app.app_context():
         with pytest.raises(bookings.RuleViolation):
-            bookings.override_tariff(booking_id, user(beheerder), tariff_group="T3",
-                                     priority_class=3, reason="", now=datetime.now(UTC))
+            bookings.override_tariff(
+                booking_id,
+                user(beheerder),
+                tariff_group="T3",
+                priority_class=3,
+                reason="",
+                now=datetime.now(UTC),
+            )
         db.session.rollback()
-        bookings.override_tariff(booking_id, user(beheerder), tariff_group="T3", priority_class=3,
-                                 reason="Besloten groep", now=datetime.now(UTC))
+        bookings.override_tariff(
+            booking_id,
+            user(beheerder),
+            tariff_group="T3",
+            priority_class=3,
+            reason="Besloten groep",
+            now=datetime.now(UTC),
+        )
         db.session.commit()
         booking = db.session.get(Booking, booking_id)
-        assert (booking.tariff_group, booking.amount_cents, booking.override_reason) == ("T3", 4000, "Besloten groep")
-        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "booking_overridden")).one()
+        assert (booking.tariff_group, booking.amount_cents, booking.override_reason) == (
+            "T3",
+            4000,
+            "Besloten groep",
+        )
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "booking_overridden")
+        ).one()
         assert entry.reason == "Besloten groep"
 
 
@@ -231,8 +301,17 @@ def test_weekly_series_keeps_its_wall_clock_time(app, make_house, make_user):
     begin, finish = slot(3)
     rule = Recurrence(Frequency.weekly, 1, local_day(3 + 7 * 5))
     with app.app_context():
-        result = bookings.create_series(user(resident), house.room_ids[0], begin, finish,
-                                        "Koffieochtend", True, activity(), rule, now=datetime.now(UTC))
+        result = bookings.create_series(
+            user(resident),
+            house.room_ids[0],
+            begin,
+            finish,
+            "Koffieochtend",
+            True,
+            activity(),
+            rule,
+            now=datetime.now(UTC),
+        )
         db.session.commit()
         assert len(result.occurrences) == 6 and not result.conflicts
         series = db.session.scalars(select(BookingSeries)).one()
@@ -247,8 +326,17 @@ def test_series_lists_conflicting_occurrences(app, make_house, make_user, book):
     begin, finish = slot(3)
     rule = Recurrence(Frequency.weekly, 1, local_day(3 + 14))
     with app.app_context():
-        result = bookings.create_series(user(resident), house.room_ids[0], begin, finish,
-                                        "Koffieochtend", True, activity(), rule, now=datetime.now(UTC))
+        result = bookings.create_series(
+            user(resident),
+            house.room_ids[0],
+            begin,
+            finish,
+            "Koffieochtend",
+            True,
+            activity(),
+            rule,
+            now=datetime.now(UTC),
+        )
         db.session.commit()
         assert len(result.occurrences) == 2 and len(result.conflicts) == 1
         assert result.conflicts[0].start == slot(10)[0]
@@ -258,9 +346,17 @@ def test_cancel_rest_of_series(app, make_house, make_user):
     house, resident = make_house(), make_user()
     begin, finish = slot(3)
     with app.app_context():
-        result = bookings.create_series(user(resident), house.room_ids[0], begin, finish, "Breien",
-                                        False, activity(), Recurrence(Frequency.weekly, 1, local_day(31)),
-                                        now=datetime.now(UTC))
+        result = bookings.create_series(
+            user(resident),
+            house.room_ids[0],
+            begin,
+            finish,
+            "Breien",
+            False,
+            activity(),
+            Recurrence(Frequency.weekly, 1, local_day(31)),
+            now=datetime.now(UTC),
+        )
         db.session.commit()
         second = result.occurrences[1].booking.id
         cancelled = bookings.cancel_rest_of_series(second, user(resident), now=datetime.now(UTC))
@@ -276,9 +372,17 @@ def test_series_beyond_a_year_is_refused(app, make_house, make_user):
     house, resident = make_house(), make_user()
     begin, finish = slot(3)
     with app.app_context(), pytest.raises(RecurrenceError):
-        bookings.create_series(user(resident), house.room_ids[0], begin, finish, "Te lang", False,
-                               activity(), Recurrence(Frequency.weekly, 1, local_day(400)),
-                               now=datetime.now(UTC))
+        bookings.create_series(
+            user(resident),
+            house.room_ids[0],
+            begin,
+            finish,
+            "Te lang",
+            False,
+            activity(),
+            Recurrence(Frequency.weekly, 1, local_day(400)),
+            now=datetime.now(UTC),
+        )
 
 
 def test_a_booking_across_the_october_dst_change_has_its_real_length(app, make_house, make_user):
@@ -290,8 +394,9 @@ def test_a_booking_across_the_october_dst_change_has_its_real_length(app, make_h
         begin = local_to_utc(datetime(2027, 10, 31, 1, 0))
         end = local_to_utc(datetime(2027, 10, 31, 4, 0))
         now = datetime(2027, 10, 25, tzinfo=UTC)
-        booked = bookings.create_booking(user(choir), room.id, begin, end, "Nachtzingen", False,
-                                         activity("vereniging"), now=now)
+        booked = bookings.create_booking(
+            user(choir), room.id, begin, end, "Nachtzingen", False, activity("vereniging"), now=now
+        )
         db.session.commit()
         assert booked.booking.end - booked.booking.start == timedelta(hours=4)
         assert booked.booking.amount_cents == 8 * 1000  # 8 half hours of € 20,00 per hour
@@ -315,8 +420,9 @@ def test_quote_shows_group_class_price_and_reasons(app, make_house):
     house = make_house()
     begin, finish = slot(30)
     with app.app_context():
-        result = bookings.quote(house.room_ids[0], begin, finish, activity("commercieel"),
-                                now=datetime.now(UTC))
+        result = bookings.quote(
+            house.room_ids[0], begin, finish, activity("commercieel"), now=datetime.now(UTC)
+        )
         assert (result.decision.tariff_group, int(result.decision.priority_class)) == ("T4", 4)
         assert result.price.amount_cents == 6000  # 2 h at 150 % of € 20,00
         assert result.status == "onder_voorbehoud"

@@ -19,12 +19,27 @@ pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="the exclusion constrain
 
 def raw_booking(room_id: int, organiser_id: int, status: str, start: str, end: str) -> Booking:
     begin, finish = slot(6, start, end)
-    return Booking(room_id=room_id, organiser_id=organiser_id, title="Rauw", public=False,
-                   start=begin, end=finish, status=status, tariff_group="T3", priority_class=3,
-                   amount_cents=0, list_price_cents=0, organiser_kind="vereniging",
-                   open_to_all=False, membership_required=True, contribution_cents=0,
-                   profit_making=False, subsidised=False, mainly_meeting=False,
-                   gives_in_return=False)
+    return Booking(
+        room_id=room_id,
+        organiser_id=organiser_id,
+        title="Rauw",
+        public=False,
+        start=begin,
+        end=finish,
+        status=status,
+        tariff_group="T3",
+        priority_class=3,
+        amount_cents=0,
+        list_price_cents=0,
+        organiser_kind="vereniging",
+        open_to_all=False,
+        membership_required=True,
+        contribution_cents=0,
+        profit_making=False,
+        subsidised=False,
+        mainly_meeting=False,
+        gives_in_return=False,
+    )
 
 
 def test_constraint_refuses_overlap_but_allows_cancelled_and_adjacent(app, make_house, make_user):
@@ -42,15 +57,25 @@ def test_constraint_refuses_overlap_but_allows_cancelled_and_adjacent(app, make_
         db.session.rollback()
 
 
-def test_a_race_caught_only_by_the_constraint_is_a_conflict(app, make_house, make_user, book, monkeypatch):
+def test_a_race_caught_only_by_the_constraint_is_a_conflict(
+    app, make_house, make_user, book, monkeypatch
+):
     house, first, second = make_house(), make_user(), make_user()
     book(first, house.room_ids[0], days_ahead=6)
     monkeypatch.setattr(bookings, "_blocking", lambda *args: ([], []))  # the other commit came late
     begin, finish = slot(6)
     with app.app_context():
         with pytest.raises(bookings.SlotTaken) as taken:
-            bookings.create_booking(db.session.get(User, second.id), house.room_ids[0], begin,
-                                    finish, "Te laat", False, activity(), now=datetime.now(UTC))
+            bookings.create_booking(
+                db.session.get(User, second.id),
+                house.room_ids[0],
+                begin,
+                finish,
+                "Te laat",
+                False,
+                activity(),
+                now=datetime.now(UTC),
+            )
         assert len(taken.value.conflicts) == 1
         db.session.rollback()
         assert db.session.query(Booking).count() == 1
