@@ -34,7 +34,7 @@ PAIRING_VALID = timedelta(minutes=15)
 SAME_VISIT = timedelta(hours=3)
 ANSWER_WINDOW = timedelta(minutes=30)
 BURST_WINDOW = timedelta(seconds=60)
-BURST_SIZE = 10
+BURST_SIZE = 30
 KIOSK_SILENT = timedelta(minutes=5)
 TAP_MAX_AGE = timedelta(hours=24)
 AREA_OTHER_ANSWERS = ("elders", "geen_antwoord")

@@ -185,9 +185,19 @@ def _parse_moment(value: object) -> datetime | None:
 # The phone -----------------------------------------------------------------------------
 
 
+def _device_key() -> str:
+    """Rate-limit phones by their device cookie; a house's wifi puts many behind one IP."""
+    return "device:" + (request.cookies.get(DEVICE_COOKIE) or request.remote_addr or "?")
+
+
+PER_ADDRESS = "120 per minute"
+PER_DEVICE = "10 per minute"
+
+
 @bp.route("/k/<token>", methods=["GET", "POST"])
 @public_endpoint
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(PER_ADDRESS, methods=["POST"])
+@limiter.limit(PER_DEVICE, methods=["POST"], key_func=_device_key)
 def phone(token: str) -> Page:
     place = kiosks.place_for_qr(token, _now(), grace_slots=0 if request.method == "GET" else 1)
     return _phone_page(place, "kiosk.phone", token)
@@ -195,7 +205,8 @@ def phone(token: str) -> Page:
 
 @bp.route("/p/<token>", methods=["GET", "POST"])
 @public_endpoint
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(PER_ADDRESS, methods=["POST"])
+@limiter.limit(PER_DEVICE, methods=["POST"], key_func=_device_key)
 def poster(token: str) -> Page:
     return _phone_page(kiosks.place_for_poster(token), "kiosk.poster", token)
 
@@ -203,18 +214,23 @@ def poster(token: str) -> Page:
 def _phone_page(place: kiosks.Place | None, endpoint: str, token: str) -> Page:
     if place is None:
         return render_template("kiosk/expired.html"), 410
-    if request.method == "GET":
-        return render_template(
-            "kiosk/phone.html", place=place, action=url_for(endpoint, token=token)
-        )
     device_id = request.cookies.get(DEVICE_COOKIE) or ""
     if not (20 <= len(device_id) <= 64):
         device_id = secrets.token_urlsafe(32)
+    if request.method == "GET":
+        page = make_response(
+            render_template("kiosk/phone.html", place=place, action=url_for(endpoint, token=token))
+        )
+        return _with_device_cookie(page, device_id)
     checked = kiosks.check_in_phone(place, device_id, _now())
     db.session.commit()
     session["visit"] = checked.visit.id
     session["visit_counted"] = checked.counted
-    response = redirect(url_for("kiosk.questions"))
+    return _with_device_cookie(redirect(url_for("kiosk.questions")), device_id)
+
+
+def _with_device_cookie(response: Response, device_id: str) -> Response:
+    """A random id, set by the server as HttpOnly (Safari keeps script-set cookies 7 days)."""
     response.set_cookie(
         DEVICE_COOKIE,
         device_id,

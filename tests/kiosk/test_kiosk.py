@@ -204,7 +204,7 @@ def test_a_queued_tap_keeps_its_time(app, paired):
 
 def test_bursts_are_flagged(app, paired):
     _, _, tablet, _ = paired
-    for _ in range(12):
+    for _ in range(32):
         tablet.post("/kiosk/tik", json={"client_id": str(uuid.uuid4())})
     with app.app_context():
         reasons = [
@@ -327,3 +327,14 @@ def test_token_rules_are_pure():
     assert not tokens.is_fresh(token, now + timedelta(minutes=2, seconds=1))
     assert not tokens.is_authentic(tokens.kiosk_key("geheim", 7, 2), token)
     assert tokens.parse("a.b.c") is None and tokens.parse("") is None
+
+
+def test_a_flood_from_one_device_is_stopped(app, paired):
+    house, _, _, _ = paired
+    token = current_token(app, house.room_ids[0])
+    phone = app.test_client()
+    page = phone.get(f"/k/{token}")
+    assert "bh_apparaat" in page.headers["Set-Cookie"]
+    statuses = [post_form(phone, f"/k/{token}", {}, page="/privacy").status_code for _ in range(11)]
+    assert statuses[:10] == [302] * 10 and statuses[10] == 429
+    assert visit_count(app) == 1
