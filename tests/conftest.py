@@ -10,15 +10,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import time
+from pathlib import Path
 from typing import Any
 
 import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from booking import create_app
 from booking.extensions import db
@@ -42,6 +45,24 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if ON_POSTGRES:
         return normalise_database_url(os.environ["TEST_DB_URL"])
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'buurthuis-test.sqlite'}"
+
+
+@contextmanager
+def scratch_database(database_url: str, name: str, sqlite_dir: Path) -> Iterator[str]:
+    """An empty database of its own: a file on SQLite, a fresh database on PostgreSQL."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{sqlite_dir / (name + '.sqlite')}"
+        return
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -8,28 +8,17 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from booking import create_app
 from booking.extensions import db
-from tests.conftest import ON_POSTGRES, app_config
+from tests.conftest import ON_POSTGRES, app_config, scratch_database
 
 
 @pytest.fixture
 def empty_database_url(database_url: str, tmp_path) -> Iterator[str]:
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    name = "buurthuis_migrations_test"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    with scratch_database(database_url, "buurthuis_migrations_test", tmp_path) as url:
+        yield url
 
 
 def test_upgrade_matches_models_and_downgrades(empty_database_url: str) -> None:

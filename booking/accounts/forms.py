@@ -16,14 +16,9 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Wachtwoord"), validators=[required(), max_length(200)])
 
 
-class RegisterForm(FlaskForm):
-    name = StringField(_l("Uw naam"), validators=[required(), max_length(120)])
-    organisation = StringField(
-        _l("Organisatie of initiatief (niet verplicht)"), validators=[max_length(120)]
-    )
-    email = EmailField(_l("E-mailadres"), validators=[required(), email_address(), max_length(254)])
-    password = PasswordField(
-        _l("Wachtwoord (minstens 10 tekens)"),
+def new_password(label: str) -> PasswordField:
+    return PasswordField(
+        label,
         validators=[
             required(),
             Length(
@@ -33,13 +28,26 @@ class RegisterForm(FlaskForm):
             ),
         ],
     )
-    password_again = PasswordField(
+
+
+def repeated_password() -> PasswordField:
+    return PasswordField(
         _l("Herhaal het wachtwoord"),
         validators=[
             required(),
             EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
         ],
     )
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Uw naam"), validators=[required(), max_length(120)])
+    organisation = StringField(
+        _l("Organisatie of initiatief (niet verplicht)"), validators=[max_length(120)]
+    )
+    email = EmailField(_l("E-mailadres"), validators=[required(), email_address(), max_length(254)])
+    password = new_password(_l("Wachtwoord (minstens 10 tekens)"))
+    password_again = repeated_password()
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -47,21 +55,5 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("Nieuw wachtwoord (minstens 10 tekens)"),
-        validators=[
-            required(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Kies een wachtwoord van minstens 10 en hoogstens 200 tekens."),
-            ),
-        ],
-    )
-    password_again = PasswordField(
-        _l("Herhaal het wachtwoord"),
-        validators=[
-            required(),
-            EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
-        ],
-    )
+    password = new_password(_l("Nieuw wachtwoord (minstens 10 tekens)"))
+    password_again = repeated_password()

@@ -7,5 +7,5 @@ from booking.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # JSON only: writes require Content-Type application/json, which no form can send
 
-from booking.api import bookings, views  # noqa: E402,F401
+from booking.api import bookings, feeds, views  # noqa: E402,F401
 from booking.api import kiosks as _kiosks  # noqa: E402,F401

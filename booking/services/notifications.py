@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from booking.rules.messages import Message
+from booking.services.calendar import booking_event_ics
 from booking.services.outbox import queue_mail
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ def _send(
     reasons: Sequence[Message] = (),
     suggestions: Sequence[Alternative] = (),
     dedupe_key: str | None = None,
+    attachment: tuple[str, str, str] | None = None,
 ) -> None:
     organiser = booking.organiser
     queue_mail(
@@ -37,12 +39,18 @@ def _send(
         template="booking_update",
         locale=organiser.locale,
         dedupe_key=dedupe_key,
+        attachment=attachment,
         booking=booking,
         subject=subject,
         lead=lead,
         reasons=reasons,
         alternatives=suggestions,
     )
+
+
+def _ics(booking: Booking) -> tuple[str, str, str]:
+    """The booking as an .ics attachment, so the organiser can add it to their agenda."""
+    return ("boeking.ics", "text/calendar", booking_event_ics(booking))
 
 
 def notify_booked(booking: Booking) -> None:
@@ -69,7 +77,9 @@ def notify_booked(booking: Booking) -> None:
                     "bericht."
                 ),
             )
-    _send(booking, f"booking_{booking.status}", subject, lead)
+    attach = booking.status in ("bevestigd", "onder_voorbehoud")
+    _send(booking, f"booking_{booking.status}", subject, lead,
+          attachment=_ics(booking) if attach else None)
 
 
 def notify_series_booked(
@@ -129,4 +139,11 @@ def notify_decision(booking: Booking, *, approved: bool, by_window: bool = False
             subject = _("Aanvraag afgewezen: %(title)s", title=booking.title)
             lead = _("De beheerder heeft uw aanvraag afgewezen.")
             kind = "booking_rejected"
-    _send(booking, kind, subject, lead, dedupe_key=f"{kind}:{booking.id}:{booking.sequence}")
+    _send(
+        booking,
+        kind,
+        subject,
+        lead,
+        dedupe_key=f"{kind}:{booking.id}:{booking.sequence}",
+        attachment=_ics(booking) if approved or by_window else None,
+    )

@@ -220,7 +220,7 @@ def _house_ids(scope: Scope) -> list[int]:
     return list(db.session.scalars(select(House.id).order_by(House.id)))
 
 
-class utc_hour(FunctionElement[str]):  # noqa: N801 - reads like the SQL function it is
+class utc_hour(FunctionElement[str]):  # lower case: reads like the SQL function it is
     """'YYYY-MM-DD HH' of an aware UTC timestamp column, on SQLite and PostgreSQL."""
 
     type = String()
@@ -393,15 +393,20 @@ def reach(period: Period, scope: Scope) -> Reach:
         result.by_day[moment.date()] = result.by_day.get(moment.date(), 0) + count
 
     answers = select(
-        Visit.channel, Visit.area_id, Visit.area_answer, Visit.age_group, Visit.first_time,
+        Visit.channel,
+        Visit.area_id,
+        Visit.area_answer,
+        Visit.age_group,
+        Visit.first_time,
         func.count(),
     ).where(*conditions)
     answers = answers.group_by(
         Visit.channel, Visit.area_id, Visit.area_answer, Visit.age_group, Visit.first_time
     )
     for channel, area_id, answer, age, first, count in db.session.execute(answers).tuples():
-        _add_answers(result, channel, _area_key(area_id, answer, names), age or UNKNOWN,
-                     first, count)
+        _add_answers(
+            result, channel, _area_key(area_id, answer, names), age or UNKNOWN, first, count
+        )
 
     result.distinct_devices = (
         db.session.scalar(
@@ -415,8 +420,9 @@ def reach(period: Period, scope: Scope) -> Reach:
     return result
 
 
-def _add_answers(result: Reach, channel: str, area: str, age: str, first: bool | None,
-                 count: int) -> None:
+def _add_answers(
+    result: Reach, channel: str, area: str, age: str, first: bool | None, count: int
+) -> None:
     result.by_channel[channel] = result.by_channel.get(channel, 0) + count
     result.by_area[area] = result.by_area.get(area, 0) + count
     result.by_age[age] = result.by_age.get(age, 0) + count
@@ -430,8 +436,15 @@ def _add_rollups(result: Reach, scope: Scope, period: Period, names: dict[int, s
         return
     r = VisitDailyRollup
     rows = db.session.execute(
-        select(r.day, r.channel, r.area_key, r.age_group, r.first_time,
-               func.sum(r.visits), func.sum(r.distinct_devices))
+        select(
+            r.day,
+            r.channel,
+            r.area_key,
+            r.age_group,
+            r.first_time,
+            func.sum(r.visits),
+            func.sum(r.distinct_devices),
+        )
         .where(*conditions)
         .group_by(r.day, r.channel, r.area_key, r.age_group, r.first_time)
     ).tuples()
@@ -443,8 +456,14 @@ def _add_rollups(result: Reach, scope: Scope, period: Period, names: dict[int, s
         result.weekday_hour[day.weekday()][UNKNOWN_HOUR] += visits
         result.by_day[day] = result.by_day.get(day, 0) + visits
         age_key = age if age in AGE_GROUPS else UNKNOWN
-        _add_answers(result, channel, _rollup_area_key(area_key, names), age_key,
-                     _first_time_of(first), visits)
+        _add_answers(
+            result,
+            channel,
+            _rollup_area_key(area_key, names),
+            age_key,
+            _first_time_of(first),
+            visits,
+        )
         result.distinct_devices += devices
         result.devices_exact = False
 
@@ -527,8 +546,7 @@ def shown_reach(result: Reach, limit: int | None = None) -> ShownReach:
         cells.relate(line)
     for w in range(7):
         cells.relate([weekday[w]], grid[w])
-        cells.relate([weekday[w]], [i for i, d in zip(day, days, strict=True)
-                                    if d.weekday() == w])
+        cells.relate([weekday[w]], [i for i, d in zip(day, days, strict=True) if d.weekday() == w])
     for h in range(hours):
         cells.relate([hour[h]], [grid[w][h] for w in range(7)])
     shown = suppression.suppress_lines(cells.values, cells.lines, limit)
@@ -580,9 +598,13 @@ class HouseReach:
     by_channel: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHANNELS, 0))
 
 
-def reach_per_house(period: Period, *, include_suspicious: bool = False) -> list[HouseReach]:
+def reach_per_house(
+    period: Period, house_ids: Sequence[int] | None = None, *, include_suspicious: bool = False
+) -> list[HouseReach]:
     """One row per house (by name) in three grouped queries, for the gemeente."""
-    all_houses = houses.list_houses()
+    all_houses = [h for h in houses.list_houses() if house_ids is None or h.id in house_ids]
+    if not all_houses:
+        return []
     rows = {
         h.id: HouseReach(h.id, h.slug, h.name, h.area.name, h.area.kind, h.area.vulnerable)
         for h in all_houses
@@ -609,16 +631,23 @@ def reach_per_house(period: Period, *, include_suspicious: bool = False) -> list
     rollup_conditions = _rollup_conditions(scope, period)
     r = VisitDailyRollup
     rolled = (
-        select(r.house_id, r.channel, r.first_time, r.area_key, func.sum(r.visits),
-               func.sum(r.distinct_devices))
+        select(
+            r.house_id,
+            r.channel,
+            r.first_time,
+            r.area_key,
+            func.sum(r.visits),
+            func.sum(r.distinct_devices),
+        )
         .where(*(rollup_conditions or []))
         .group_by(r.house_id, r.channel, r.first_time, r.area_key)
     )
     for house_id, channel, first, area_key, visits, devices in db.session.execute(rolled):
         row = rows[house_id]
         key = _rollup_area_key(area_key, names)
-        _add_house(row, channel, _first_time_of(first) is True, key in vulnerable_names,
-                   int(visits or 0))
+        _add_house(
+            row, channel, _first_time_of(first) is True, key in vulnerable_names, int(visits or 0)
+        )
         row.distinct_devices += int(devices or 0)
         row.devices_exact = row.devices_exact and not visits
     return [rows[h.id] for h in all_houses]
@@ -768,11 +797,22 @@ def rendement(period: Period, house_ids: Sequence[int] | None = None) -> list[Re
         return []
     start, end = period.utc_bounds()
     rows = db.session.execute(
-        select(Room.house_id, Booking.priority_class, Booking.tariff_group, Booking.start,
-               Booking.end, Booking.amount_cents, Booking.list_price_cents)
+        select(
+            Room.house_id,
+            Booking.priority_class,
+            Booking.tariff_group,
+            Booking.start,
+            Booking.end,
+            Booking.amount_cents,
+            Booking.list_price_cents,
+        )
         .join(Room, Room.id == Booking.room_id)
-        .where(Room.house_id.in_(list(result)), Booking.start >= start, Booking.start < end,
-               Booking.status.in_(RENDEMENT_STATUSES))
+        .where(
+            Room.house_id.in_(list(result)),
+            Booking.start >= start,
+            Booking.start < end,
+            Booking.status.in_(RENDEMENT_STATUSES),
+        )
     ).tuples()
     for house_id, klass, group, begin, finish, amount, list_price in rows:
         row = result[house_id]
@@ -781,11 +821,10 @@ def rendement(period: Period, house_ids: Sequence[int] | None = None) -> list[Re
         row.seconds_by_group[group] = row.seconds_by_group.get(group, 0) + seconds
         row.charged_cents += amount
         row.given_away_cents += list_price - amount
-    for house in reach_per_house(period):
-        if house.house_id in result:
-            row = result[house.house_id]
-            row.visits, row.first_visits = house.visits, house.first_visits
-            row.distinct_devices, row.devices_exact = house.distinct_devices, house.devices_exact
+    for house in reach_per_house(period, list(result)):
+        row = result[house.house_id]
+        row.visits, row.first_visits = house.visits, house.first_visits
+        row.distinct_devices, row.devices_exact = house.distinct_devices, house.devices_exact
     return [result[h.id] for h in chosen]
 
 
@@ -796,8 +835,9 @@ def rendement_total(rows: Iterable[Rendement]) -> Rendement:
     return total
 
 
-def shown_first_visits(rows: Sequence[Rendement], limit: int | None = None,
-                       *, with_total: bool) -> list[suppression.Cell]:
+def shown_first_visits(
+    rows: Sequence[Rendement], limit: int | None = None, *, with_total: bool
+) -> list[suppression.Cell]:
     """First-time visitors per house (and the total last, when it is shown)."""
     limit = threshold() if limit is None else limit
     values = [r.first_visits for r in rows]
@@ -816,8 +856,12 @@ def activities(house_id: int, period: Period, limit: int = 400) -> list[Booking]
         db.session.scalars(
             select(Booking)
             .join(Room, Room.id == Booking.room_id)
-            .where(Room.house_id == house_id, Booking.start >= start, Booking.start < end,
-                   Booking.status.in_(RENDEMENT_STATUSES))
+            .where(
+                Room.house_id == house_id,
+                Booking.start >= start,
+                Booking.start < end,
+                Booking.status.in_(RENDEMENT_STATUSES),
+            )
             .order_by(Booking.start, Booking.id)
             .limit(limit)
         )
@@ -883,25 +927,43 @@ def add_note(
             raise StatsError(N_("Deze activiteit hoort niet bij dit huis."))
         if booking.start.astimezone(AMSTERDAM).date() != day:
             raise StatsError(N_("Deze activiteit was niet op die dag."))
-    note = HostNote(house_id=house.id, booking_id=booking_id, day=day, text=text,
-                    author_id=actor.id, created_at=now)
+    note = HostNote(
+        house_id=house.id,
+        booking_id=booking_id,
+        day=day,
+        text=text,
+        author_id=actor.id,
+        created_at=now,
+    )
     db.session.add(note)
     db.session.flush()
-    audit.record("host_note_added", "host_note", note.id, actor_id=actor.id, house_id=house.id,
-                 day=day.isoformat(), booking_id=booking_id, characters=len(text))
+    audit.record(
+        "host_note_added",
+        "host_note",
+        note.id,
+        actor_id=actor.id,
+        house_id=house.id,
+        day=day.isoformat(),
+        booking_id=booking_id,
+        characters=len(text),
+    )
     db.session.flush()
     return note
 
 
-def notes(house_ids: Sequence[int], period: Period, booking_id: int | None = None
-          ) -> list[NoteView]:
+def notes(
+    house_ids: Sequence[int], period: Period, booking_id: int | None = None
+) -> list[NoteView]:
     """The notes of the period, by day, shown beside the figures."""
     query = (
         select(HostNote, User.name, Booking.title, Booking.start)
         .outerjoin(User, User.id == HostNote.author_id)
         .outerjoin(Booking, Booking.id == HostNote.booking_id)
-        .where(HostNote.house_id.in_(list(house_ids)), HostNote.day >= period.first,
-               HostNote.day <= period.last)
+        .where(
+            HostNote.house_id.in_(list(house_ids)),
+            HostNote.day >= period.first,
+            HostNote.day <= period.last,
+        )
         .order_by(HostNote.day, HostNote.created_at, HostNote.id)
     )
     if booking_id is not None:

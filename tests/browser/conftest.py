@@ -16,14 +16,12 @@ from typing import Any
 import flask_migrate
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from booking import create_app
 from booking.demo.loader import load_demo
 from booking.extensions import db
-from tests.conftest import ON_POSTGRES, app_config
+from tests.conftest import app_config, scratch_database
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
@@ -73,18 +71,10 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 @pytest.fixture(scope="session")
 def live_database_url(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
     """A database of its own, so the other tests' clean-ups never touch it."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path_factory.mktemp('live') / 'browser.sqlite'}"
-        return
-    name = "buurthuis_browser_test"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    with scratch_database(
+        database_url, "buurthuis_browser_test", tmp_path_factory.mktemp("live")
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

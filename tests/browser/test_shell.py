@@ -27,8 +27,8 @@ def test_beheerder_logs_in_and_sees_the_dutch_dashboard(page: Page, live_server:
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
     expect(page.get_by_role("heading", name="Mijn huizen")).to_be_visible()
-    expect(page.get_by_role("link", name="De Berchplaets")).to_be_visible()
-    page.get_by_role("link", name="De Berchplaets").click()
+    expect(page.get_by_role("link", name="De Berchplaets", exact=True)).to_be_visible()
+    page.get_by_role("link", name="De Berchplaets", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Beheer: De Berchplaets")
 
 

@@ -1,0 +1,321 @@
+"""Deliver the outbox over SMTP, with retries, safely from several processes at once.
+
+DESIGN section 9: every mail is written to the outbox in the transaction that caused it;
+this sender delivers it later, so nothing is lost while the mail server is down.
+
+Delivery is at-least-once with a claim that makes a duplicate very unlikely:
+
+1. *Claim.* A batch of due mails is claimed with a compare-and-set update that moves
+   ``next_attempt_at`` one lease ahead (``WHERE status='wachtend' AND next_attempt_at <=
+   now``); only the process whose update hit the row may send it. On PostgreSQL the
+   candidates are also selected ``FOR UPDATE SKIP LOCKED``, so a second sender skips them
+   instead of waiting; on SQLite ``begin_write()`` serialises the claim. The claim is
+   committed *before* SMTP is spoken to, so a slow server never holds a database lock.
+2. *Send.* One SMTP connection per batch, a timeout on every socket operation.
+3. *Record.* Each mail's outcome is committed on its own, right after it was sent, so a
+   crash loses at most the outcome of the mail in flight (which is then sent again after
+   the lease: the receiver sees the same Message-ID).
+
+A failure raises ``attempts``, keeps the error and backs off exponentially (1, 2, 4 ...
+minutes, at most 6 hours); after ``MAX_ATTEMPTS`` the mail is ``mislukt`` and stays
+readable in the mail viewer. A refused recipient fails only that mail; a connection that
+cannot be made or breaks fails the rest of the batch, which is retried later.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses
+from typing import Any
+
+from sqlalchemy import select, update
+
+from booking.database import begin_write
+from booking.extensions import db
+from booking.models import OutboxMail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+LEASE = timedelta(minutes=5)
+BATCH_SIZE = 20
+SMTP_TIMEOUT_SECONDS = 10.0
+MAX_BACKOFF = timedelta(hours=6)
+MAX_ERROR_LENGTH = 1000
+# Stop sending a batch when half the lease has passed, so no claim runs out mid-batch
+# (then another sender could take the same mail): BATCH_SIZE x timeout stays below it too.
+SEND_BUDGET_SECONDS = LEASE.total_seconds() / 2
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """What the sender needs from the app config; an empty host means 'do not send'."""
+
+    host: str
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    starttls: bool = False
+    mail_from: str = "Buurthuis <noreply@buurthuis.example>"
+    timeout: float = SMTP_TIMEOUT_SECONDS
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SmtpSettings:
+        return cls(
+            host=(config.get("SMTP_HOST") or "").strip(),
+            port=int(config.get("SMTP_PORT") or 25),
+            user=config.get("SMTP_USER") or "",
+            password=config.get("SMTP_PASSWORD") or "",
+            starttls=bool(config.get("SMTP_STARTTLS")),
+            mail_from=config.get("MAIL_FROM") or cls.mail_from,
+        )
+
+
+@dataclass
+class DeliveryReport:
+    """What one run did, for the job's one-line summary and the scheduler's log."""
+
+    sent: int = 0
+    failed: int = 0
+    given_up: int = 0
+    note: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+class ConnectionProblem(Exception):
+    """The server could not be reached or the connection broke: not this mail's fault."""
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the n-th failed attempt: 1, 2, 4, 8 ... minutes, never more than 6 hours."""
+    if attempts < 1:
+        return timedelta(0)
+    # 2**9 minutes already exceeds the cap; do not let a large count overflow anything.
+    return min(timedelta(minutes=2 ** min(attempts - 1, 20)), MAX_BACKOFF)
+
+
+def deliver_pending(now: datetime, settings: SmtpSettings) -> DeliveryReport:
+    """Send every mail that is due at `now`, batch by batch, until none is left.
+
+    Each batch is claimed before it is sent, so a mail that failed in this run (its next
+    attempt now lies in the future) is not picked up again by the same run.
+    """
+    report = DeliveryReport()
+    if not settings.host:
+        report.note = "SMTP_HOST is leeg: niets verzonden (de mails staan in de mailviewer, /post)"
+        return report
+    while True:
+        claimed = _claim_batch(now)
+        if not claimed:
+            return report
+        if not _send_batch(claimed, now, settings, report):
+            return report  # the server is unreachable: the rest waits for the next run
+
+
+def _claim_batch(now: datetime) -> list[int]:
+    """Take up to BATCH_SIZE due mails for this process and commit the claim."""
+    begin_write()
+    query = (
+        select(OutboxMail.id)
+        .where(OutboxMail.status == "wachtend", OutboxMail.next_attempt_at <= now)
+        .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
+        .limit(BATCH_SIZE)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    candidates = db.session.scalars(query).all()
+    claimed = []
+    for mail_id in candidates:
+        result = db.session.execute(
+            update(OutboxMail)
+            .where(
+                OutboxMail.id == mail_id,
+                OutboxMail.status == "wachtend",
+                OutboxMail.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(mail_id)
+    db.session.commit()
+    return claimed
+
+
+def _send_batch(
+    claimed: Sequence[int], now: datetime, settings: SmtpSettings, report: DeliveryReport
+) -> bool:
+    """Send the claimed mails over one connection; False when the server let us down."""
+    started = time.monotonic()
+    connection: smtplib.SMTP | None = None
+    try:
+        for position, mail_id in enumerate(claimed):
+            if time.monotonic() - started > SEND_BUDGET_SECONDS:
+                _release(claimed[position:], now)
+                return True
+            mail = db.session.get(OutboxMail, mail_id)
+            if mail is None or mail.status != "wachtend":
+                db.session.rollback()
+                continue
+            message, to_address = build_message(mail, settings), mail.to_address
+            db.session.rollback()  # hold no database transaction while SMTP talks
+            try:
+                if connection is None:
+                    connection = _connect(settings)
+                _send_one(connection, message, to_address)
+            except ConnectionProblem as problem:
+                connection = None
+                for failed_id in claimed[position:]:
+                    _record_failure(failed_id, str(problem), now, report)
+                return False
+            except smtplib.SMTPException as error:
+                # Refused recipient, sender or data: this mail's problem, not the server's.
+                _record_failure(mail_id, _describe(error), now, report)
+                continue
+            _record_success(mail_id, now, report)
+        return True
+    finally:
+        if connection is not None:
+            try:
+                connection.quit()
+            except (smtplib.SMTPException, OSError):
+                connection.close()
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    try:
+        connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        connection.ehlo()
+        if settings.starttls:
+            connection.starttls(context=ssl.create_default_context())
+            connection.ehlo()
+        if settings.user:
+            connection.login(settings.user, settings.password)
+    except (OSError, smtplib.SMTPException) as error:
+        raise ConnectionProblem(_describe(error)) from error
+    return connection
+
+
+def _send_one(connection: smtplib.SMTP, message: EmailMessage, to_address: str) -> None:
+    try:
+        refused = connection.send_message(message, to_addrs=[to_address])
+    except (smtplib.SMTPServerDisconnected, OSError) as error:
+        raise ConnectionProblem(_describe(error)) from error
+    if refused:  # only possible with several recipients; kept for safety
+        raise smtplib.SMTPRecipientsRefused(refused)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        details = "; ".join(
+            f"{address}: {code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+            for address, (code, reply) in error.recipients.items()
+        )
+        return f"ontvanger geweigerd: {details}"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def _record_success(mail_id: int, now: datetime, report: DeliveryReport) -> None:
+    begin_write()
+    db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == mail_id)
+        .values(status="verzonden", sent_at=now, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    report.sent += 1
+
+
+def _record_failure(mail_id: int, error: str, now: datetime, report: DeliveryReport) -> None:
+    begin_write()
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None:
+        db.session.rollback()
+        return
+    attempts = mail.attempts + 1
+    gave_up = attempts >= MAX_ATTEMPTS
+    db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == mail_id)
+        .values(
+            attempts=attempts,
+            last_error=error[:MAX_ERROR_LENGTH],
+            next_attempt_at=now + backoff(attempts),
+            status="mislukt" if gave_up else "wachtend",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    report.errors.append(f"{mail_id}: {error}")
+    if gave_up:
+        report.given_up += 1
+        log.warning("mail %s given up after %s attempts: %s", mail_id, attempts, error)
+    else:
+        report.failed += 1
+        log.info("mail %s attempt %s failed: %s", mail_id, attempts, error)
+
+
+def _release(mail_ids: Sequence[int], now: datetime) -> None:
+    """Hand unsent claims back at once instead of letting their lease run out."""
+    begin_write()
+    db.session.execute(
+        update(OutboxMail)
+        .where(
+            OutboxMail.id.in_(mail_ids),
+            OutboxMail.status == "wachtend",
+            OutboxMail.next_attempt_at == now + LEASE,
+        )
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def build_message(mail: OutboxMail, settings: SmtpSettings) -> EmailMessage:
+    """The MIME message: text with an HTML alternative, and the attachment if any.
+
+    The Message-ID is derived from the outbox id, so if a mail is ever sent twice (a crash
+    between sending and recording) the receiving side can recognise the duplicate.
+    """
+    message = EmailMessage()
+    message["Subject"] = mail.subject
+    message["From"] = settings.mail_from
+    message["To"] = mail.to_address
+    message["Date"] = format_datetime(mail.created_at)
+    message["Message-ID"] = f"<outbox-{mail.id}@{_sender_domain(settings.mail_from)}>"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(mail.body_text)
+    if mail.body_html:
+        message.add_alternative(mail.body_html, subtype="html")
+    if mail.attachment_name:
+        maintype, _, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
+        if maintype == "text":
+            message.add_attachment(
+                mail.attachment_body, subtype=subtype or "plain", filename=mail.attachment_name
+            )
+        else:
+            message.add_attachment(
+                mail.attachment_body.encode(),
+                maintype=maintype,
+                subtype=subtype or "octet-stream",
+                filename=mail.attachment_name,
+            )
+    return message
+
+
+def _sender_domain(mail_from: str) -> str:
+    addresses = getaddresses([mail_from])
+    address = addresses[0][1] if addresses else ""
+    try:
+        return Address(addr_spec=address).domain or "buurthuis.invalid"
+    except (ValueError, IndexError):
+        return "buurthuis.invalid"
