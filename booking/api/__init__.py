@@ -9,3 +9,4 @@ csrf.exempt(bp)  # JSON only: writes require Content-Type application/json, whic
 
 from booking.api import bookings, feeds, views  # noqa: E402,F401
 from booking.api import kiosks as _kiosks  # noqa: E402,F401
+from booking.api import stats as _stats  # noqa: E402,F401

@@ -27,8 +27,11 @@ def _raise_for(error: feeds.FeedError) -> None:
     if isinstance(error, feeds.InvalidInput):
         raise ApiError(400, "ongeldig_veld", say(error.message), {"field": error.field})
     if isinstance(error, feeds.TooManyFeeds):
-        raise ApiError(422, "regel_geschonden", f"U heeft al {feeds.MAX_ACTIVE_FEEDS} "
-                       "agenda-links. Trek er eerst een in.")
+        raise ApiError(
+            422,
+            "regel_geschonden",
+            f"U heeft al {feeds.MAX_ACTIVE_FEEDS} agenda-links. Trek er eerst een in.",
+        )
     raise error
 
 

@@ -34,8 +34,7 @@ class DownloadForm(FlaskForm):
         csrf = False
 
     scope = SelectField(_l("Welke agenda"), id="download-scope", validate_choice=False)
-    target = SelectField(_l("Huis of ruimte"), name="id", id="download-id",
-                         validate_choice=False)
+    target = SelectField(_l("Huis of ruimte"), name="id", id="download-id", validate_choice=False)
     van = StringField(_l("Van"), id="download-van", render_kw={"type": "date"})
     tot = StringField(_l("Tot en met"), id="download-tot", render_kw={"type": "date"})
 
@@ -57,8 +56,14 @@ def target_choices(houses: list[House], rooms: list[Room]) -> list[SelectChoice]
     return (
         [SelectChoice("", _("– niet nodig bij Mijn boekingen –"))]
         + [SelectChoice(h.slug, h.name, optgroup=houses_label) for h in houses]
-        + [SelectChoice(str(r.id), _("%(room)s (%(house)s)", room=r.name, house=r.house.name),
-                        optgroup=rooms_label) for r in rooms]
+        + [
+            SelectChoice(
+                str(r.id),
+                _("%(room)s (%(house)s)", room=r.name, house=r.house.name),
+                optgroup=rooms_label,
+            )
+            for r in rooms
+        ]
     )
 
 

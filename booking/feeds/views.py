@@ -24,7 +24,7 @@ from booking.rules.slots import AMSTERDAM
 from booking.security import public_endpoint
 from booking.services import feeds
 
-Page = str | Response | tuple[str, int]
+Page = str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]
 CALENDAR_MIMETYPE = "text/calendar"  # Flask adds "; charset=utf-8" to text/* types
 FEED_CACHE_CONTROL = "private, max-age=900"
 NOT_FOUND_BODY = "Deze agenda bestaat niet (meer).\n"
@@ -77,24 +77,39 @@ def feed(token: str) -> Response:
 # The agenda-links page --------------------------------------------------------------
 
 
-def _page(*, form: FeedForm | None = None, download: DownloadForm | None = None,
-          created: feeds.CreatedFeed | None = None, problem: str | None = None,
-          status: int = 200) -> tuple[str, int]:
+def _page(
+    *,
+    form: FeedForm | None = None,
+    download: DownloadForm | None = None,
+    created: feeds.CreatedFeed | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     houses, rooms = feeds.creatable(current_user)
     if form is None:
         form = FeedForm(prefix="nieuw", formdata=None)
     if download is None:
         today = datetime.now(AMSTERDAM).date()
-        download = DownloadForm(formdata=None, data={
-            "van": today.isoformat(), "tot": (today + timedelta(days=30)).isoformat()})
+        download = DownloadForm(
+            formdata=None,
+            data={"van": today.isoformat(), "tot": (today + timedelta(days=30)).isoformat()},
+        )
     fill_choices(form, houses, rooms)
     fill_choices(download, houses, rooms)
     mine = [(f, feeds.describe_feed(f)) for f in feeds.feeds_of(current_user)]
-    others = [(f, feeds.describe_feed(f), owner)
-              for f, owner in feeds.others_feeds_in_houses(current_user)]
+    others = [
+        (f, feeds.describe_feed(f), owner)
+        for f, owner in feeds.others_feeds_in_houses(current_user)
+    ]
     return render_template(
-        "feeds/index.html", form=form, download=download, created=created, mine=mine,
-        others=others, problem=problem, max_days=feeds.MAX_DOWNLOAD_DAYS,
+        "feeds/index.html",
+        form=form,
+        download=download,
+        created=created,
+        mine=mine,
+        others=others,
+        problem=problem,
+        max_days=feeds.MAX_DOWNLOAD_DAYS,
     ), status
 
 
@@ -111,8 +126,7 @@ def _target_id(scope: str | None, raw: str | None) -> str | int | None:
         if not raw.isdigit():
             raise feeds.InvalidInput("id", Message(N_("Kies bij deze agenda een ruimte.")))
         return int(raw)
-    if scope in (feeds.Scope.house.value, feeds.Scope.public.value) and (
-            not raw or raw.isdigit()):
+    if scope in (feeds.Scope.house.value, feeds.Scope.public.value) and (not raw or raw.isdigit()):
         raise feeds.InvalidInput("id", Message(N_("Kies bij deze agenda een huis.")))
     return raw or None
 
@@ -134,8 +148,9 @@ def index() -> Page:
 def create() -> Page:
     form = FeedForm(prefix="nieuw")
     try:
-        created = feeds.create_feed(current_user, form.scope.data,
-                                    _target_id(form.scope.data, form.target.data), now=_now())
+        created = feeds.create_feed(
+            current_user, form.scope.data, _target_id(form.scope.data, form.target.data), now=_now()
+        )
     except feeds.InvalidInput as error:
         db.session.rollback()
         _show_error(form, error)
@@ -145,11 +160,18 @@ def create() -> Page:
         abort(404)
     except feeds.TooManyFeeds:
         db.session.rollback()
-        return _page(form=form, status=422, problem=_(
-            "U heeft al %(max)s agenda-links. Trek er eerst een in.", max=feeds.MAX_ACTIVE_FEEDS))
+        return _page(
+            form=form,
+            status=422,
+            problem=_(
+                "U heeft al %(max)s agenda-links. Trek er eerst een in.", max=feeds.MAX_ACTIVE_FEEDS
+            ),
+        )
     db.session.commit()
-    # Rendered, not redirected: the token exists only now and must not sit in the session.
-    return _page(created=created)
+    # Rendered, not redirected: the token exists only now and must not sit in the session;
+    # and not stored by the browser either.
+    body, status = _page(created=created)
+    return body, status, {"Cache-Control": "no-store"}
 
 
 @bp.route("/agenda-links/<int:feed_id>/intrekken", methods=["POST"])
@@ -160,8 +182,10 @@ def revoke(feed_id: int) -> Response:
         db.session.rollback()
         abort(404)
     db.session.commit()
-    flash(_("De agenda-link is ingetrokken: agenda's die hem gebruiken krijgen niets meer."),
-          "success")
+    flash(
+        _("De agenda-link is ingetrokken: agenda's die hem gebruiken krijgen niets meer."),
+        "success",
+    )
     return redirect(url_for("feeds.index"))
 
 
@@ -173,8 +197,9 @@ def download() -> Page:
     target: feeds.Target | None = None
     period: tuple[date, date] | None = None
     try:
-        target = feeds.resolve_target(current_user, form.scope.data,
-                                      _target_id(form.scope.data, form.target.data))
+        target = feeds.resolve_target(
+            current_user, form.scope.data, _target_id(form.scope.data, form.target.data)
+        )
     except feeds.InvalidInput as error:
         errors.append(error)
     except feeds.NotFound:

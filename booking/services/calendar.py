@@ -101,8 +101,13 @@ def _expanded_dates(series: BookingSeries, anchor: datetime, by_day: int | None)
         dates = rrule(WEEKLY, interval=series.interval, dtstart=anchor, until=until)
     else:
         assert by_day is not None
-        dates = rrule(MONTHLY, interval=series.interval, dtstart=anchor, until=until,
-                      byweekday=weekday(anchor.weekday(), by_day))
+        dates = rrule(
+            MONTHLY,
+            interval=series.interval,
+            dtstart=anchor,
+            until=until,
+            byweekday=weekday(anchor.weekday(), by_day),
+        )
     found: list[date] = []
     for moment in dates:
         if len(found) == MAX_SERIES_OCCURRENCES:
@@ -111,8 +116,11 @@ def _expanded_dates(series: BookingSeries, anchor: datetime, by_day: int | None)
     return found
 
 
-def _wall_clock_times(day: date, series: BookingSeries, end_offset: timedelta,
-                      ) -> tuple[datetime, datetime] | None:
+def _wall_clock_times(
+    day: date,
+    series: BookingSeries,
+    end_offset: timedelta,
+) -> tuple[datetime, datetime] | None:
     """UTC start and end of the series on `day`, or None if the wall-clock time is missing."""
     try:
         start = local_to_utc(datetime.combine(day, series.local_start))
@@ -132,8 +140,13 @@ def _same_everywhere(active: Sequence[Booking]) -> bool:
     )
 
 
-def _try_rule(series: BookingSeries, anchor_local: datetime, end_offset: timedelta,
-              active: Sequence[Booking], by_day: int | None) -> SeriesPlan | None:
+def _try_rule(
+    series: BookingSeries,
+    anchor_local: datetime,
+    end_offset: timedelta,
+    active: Sequence[Booking],
+    by_day: int | None,
+) -> SeriesPlan | None:
     dates = _expanded_dates(series, anchor_local, by_day)
     if not dates or len(dates) >= MAX_SERIES_OCCURRENCES:
         return None
@@ -165,8 +178,15 @@ def _try_rule(series: BookingSeries, anchor_local: datetime, end_offset: timedel
     rule["UNTIL"] = last
     end = _wall_clock_times(dates[0], series, end_offset)
     assert end is not None
-    return SeriesPlan(series, list(active), anchor_local, end[1].astimezone(AMSTERDAM), rule,
-                      exdates, last.astimezone(AMSTERDAM))
+    return SeriesPlan(
+        series,
+        list(active),
+        anchor_local,
+        end[1].astimezone(AMSTERDAM),
+        rule,
+        exdates,
+        last.astimezone(AMSTERDAM),
+    )
 
 
 def _ambiguous(naive_local: datetime) -> bool:
@@ -190,21 +210,28 @@ def series_plan(series: BookingSeries) -> SeriesPlan | None:
     if not active or not _same_everywhere(active):
         return None
     anchor = next(
-        (b for b in rows
-         if b.start.astimezone(AMSTERDAM).time().replace(tzinfo=None) == series.local_start
-         and b.end.astimezone(AMSTERDAM).time().replace(tzinfo=None) == series.local_end),
+        (
+            b
+            for b in rows
+            if b.start.astimezone(AMSTERDAM).time().replace(tzinfo=None) == series.local_start
+            and b.end.astimezone(AMSTERDAM).time().replace(tzinfo=None) == series.local_end
+        ),
         None,
     )
     if anchor is None:
         return None
-    anchor_local = datetime.combine(anchor.start.astimezone(AMSTERDAM).date(), series.local_start,
-                                    tzinfo=AMSTERDAM)
+    anchor_local = datetime.combine(
+        anchor.start.astimezone(AMSTERDAM).date(), series.local_start, tzinfo=AMSTERDAM
+    )
     end_offset = anchor.end.astimezone(AMSTERDAM).date() - anchor_local.date()
     candidates: list[int | None] = (
         [None] if series.freq == "weekly" else list(_by_day_candidates(anchor_local.date()))
     )
-    plans = [p for c in candidates
-             if (p := _try_rule(series, anchor_local, end_offset, active, c)) is not None]
+    plans = [
+        p
+        for c in candidates
+        if (p := _try_rule(series, anchor_local, end_offset, active, c)) is not None
+    ]
     return min(plans, key=lambda p: len(p.exdates)) if plans else None
 
 
@@ -235,8 +262,7 @@ def _description(booking: Booking, detail: Detail) -> str | None:
         organiser = booking.organiser
         lines.insert(0, _("Organisator: %(name)s", name=organiser.name))
         if organiser.organisation:
-            lines.insert(1, _("Organisatie: %(organisation)s",
-                              organisation=organiser.organisation))
+            lines.insert(1, _("Organisatie: %(organisation)s", organisation=organiser.organisation))
         lines.insert(1, _("E-mail: %(email)s", email=organiser.email))
     return "\n".join(lines)
 
@@ -248,8 +274,18 @@ def _url(booking: Booking, detail: Detail) -> str:
     return public_url("rooms.my_booking", booking_id=booking.id)
 
 
-def _event(booking: Booking, detail: Detail, *, uid: str, start: datetime, end: datetime,
-           status: str, sequence: int, modified: datetime, stamp: datetime | None) -> Event:
+def _event(
+    booking: Booking,
+    detail: Detail,
+    *,
+    uid: str,
+    start: datetime,
+    end: datetime,
+    status: str,
+    sequence: int,
+    modified: datetime,
+    stamp: datetime | None,
+) -> Event:
     """The properties every VEVENT carries, from the booking that stands for it."""
     event = Event()
     event.add("uid", uid)
@@ -280,9 +316,15 @@ def series_uid(series: BookingSeries) -> str:
 
 def single_event(booking: Booking, detail: Detail, *, stamp: datetime | None = None) -> Event:
     return _event(
-        booking, detail, uid=booking_uid(booking), start=_local(booking.start),
-        end=_local(booking.end), status=booking.status, sequence=booking.sequence or 0,
-        modified=booking.updated_at or booking.created_at or datetime.now(UTC), stamp=stamp,
+        booking,
+        detail,
+        uid=booking_uid(booking),
+        start=_local(booking.start),
+        end=_local(booking.end),
+        status=booking.status,
+        sequence=booking.sequence or 0,
+        modified=booking.updated_at or booking.created_at or datetime.now(UTC),
+        stamp=stamp,
     )
 
 
@@ -291,9 +333,15 @@ def series_event(plan: SeriesPlan, detail: Detail) -> Event:
     rows = plan.series.bookings
     first = plan.active[0]
     event = _event(
-        first, detail, uid=series_uid(plan.series), start=plan.start, end=plan.end,
-        status=first.status, sequence=sum(b.sequence or 0 for b in rows),
-        modified=max(b.updated_at or b.created_at for b in rows), stamp=None,
+        first,
+        detail,
+        uid=series_uid(plan.series),
+        start=plan.start,
+        end=plan.end,
+        status=first.status,
+        sequence=sum(b.sequence or 0 for b in rows),
+        modified=max(b.updated_at or b.created_at for b in rows),
+        stamp=None,
     )
     event.add("rrule", plan.rule)
     for exdate in plan.exdates:
@@ -342,8 +390,14 @@ class _Span:
         self.last = b if self.last is None else max(self.last, b)
 
 
-def build_calendar(name: str, bookings: Iterable[Booking], *, detail: Detail,
-                   empty_range: tuple[date, date], series_as_rules: bool = True) -> bytes:
+def build_calendar(
+    name: str,
+    bookings: Iterable[Booking],
+    *,
+    detail: Detail,
+    empty_range: tuple[date, date],
+    series_as_rules: bool = True,
+) -> bytes:
     """The calendar of the given bookings, with series folded into RRULEs where exact.
 
     `bookings` is what the caller may show; a series is folded only when the rule is exact
@@ -366,8 +420,9 @@ def build_calendar(name: str, bookings: Iterable[Booking], *, detail: Detail,
         if plan is None:
             singles.extend(rows)
             continue
-        events.append((plan.start.astimezone(UTC), series_uid(plan.series),
-                       series_event(plan, detail)))
+        events.append(
+            (plan.start.astimezone(UTC), series_uid(plan.series), series_event(plan, detail))
+        )
         span.cover(plan.start, plan.last_start + (plan.end - plan.start))
     for booking in singles:
         events.append((booking.start, booking_uid(booking), single_event(booking, detail)))

@@ -135,8 +135,9 @@ def webcal_url(token: str) -> str:
 
 def _parse_scope(scope: object) -> Scope:
     if not isinstance(scope, str) or scope not in Scope.__members__:
-        raise InvalidInput("scope", Message(N_("Kies een soort agenda: house, room, mine of "
-                                               "public.")))
+        raise InvalidInput(
+            "scope", Message(N_("Kies een soort agenda: house, room, mine of public."))
+        )
     return Scope(scope)
 
 
@@ -149,8 +150,10 @@ def resolve_target(user: User, scope: object, target_id: object) -> Target:
     parsed = _parse_scope(scope)
     if parsed is Scope.mine:
         if target_id is not None:
-            raise InvalidInput("id", Message(N_("Een agenda van uw eigen boekingen heeft geen "
-                                                "huis of ruimte nodig.")))
+            raise InvalidInput(
+                "id",
+                Message(N_("Een agenda van uw eigen boekingen heeft geen huis of ruimte nodig.")),
+            )
         return Target(parsed, user)
     if parsed is Scope.room:
         if isinstance(target_id, bool) or not isinstance(target_id, int):
@@ -161,8 +164,11 @@ def resolve_target(user: User, scope: object, target_id: object) -> Target:
         return Target(parsed, user, house=room.house, room=room)
     if not isinstance(target_id, str) or not target_id.strip():
         raise InvalidInput("id", Message(N_("Kies een huis.")))
-    house = (db.session.scalar(select(House).where(House.slug == target_id))
-             if len(target_id) <= 80 else None)
+    house = (
+        db.session.scalar(select(House).where(House.slug == target_id))
+        if len(target_id) <= 80
+        else None
+    )
     if house is None or not user.can(Permission.manage_feeds, house.id):
         raise NotFound(target_id)
     return Target(parsed, user, house=house)
@@ -230,23 +236,35 @@ def create_feed(user: User, scope: object, target_id: object, *, now: datetime) 
     begin_write()
     target = resolve_target(user, scope, target_id)
     live = db.session.scalar(
-        select(func.count(FeedToken.id)).where(FeedToken.owner_id == user.id,
-                                                  FeedToken.revoked_at.is_(None)))
+        select(func.count(FeedToken.id)).where(
+            FeedToken.owner_id == user.id, FeedToken.revoked_at.is_(None)
+        )
+    )
     if (live or 0) >= MAX_ACTIVE_FEEDS:
         raise TooManyFeeds(user.id)
     token = secrets.token_urlsafe(32)
     with force_locale("nl"):
         label = describe(target)[:120]
     feed = FeedToken(
-        token_hash=hash_token(token), scope=target.scope.value,
+        token_hash=hash_token(token),
+        scope=target.scope.value,
         house_id=target.house.id if target.house is not None else None,
         room_id=target.room.id if target.room is not None else None,
-        owner_id=user.id, label=label, created_at=now,
+        owner_id=user.id,
+        label=label,
+        created_at=now,
     )
     db.session.add(feed)
     db.session.flush()
-    audit.record("feed_created", "feed_token", feed.id, actor_id=user.id,
-                 house_id=target.house_id, scope=feed.scope, room_id=feed.room_id)
+    audit.record(
+        "feed_created",
+        "feed_token",
+        feed.id,
+        actor_id=user.id,
+        house_id=target.house_id,
+        scope=feed.scope,
+        room_id=feed.room_id,
+    )
     db.session.flush()
     return CreatedFeed(feed, token)
 
@@ -265,18 +283,28 @@ def revoke_feed(user: User, feed_id: int, *, now: datetime) -> FeedToken:
     if feed is None or feed.revoked_at is not None or not _may_revoke(user, feed):
         raise NotFound(feed_id)
     feed.revoked_at = now
-    audit.record("feed_revoked", "feed_token", feed.id, actor_id=user.id, house_id=feed.house_id,
-                 scope=feed.scope, owner_id=feed.owner_id)
+    audit.record(
+        "feed_revoked",
+        "feed_token",
+        feed.id,
+        actor_id=user.id,
+        house_id=feed.house_id,
+        scope=feed.scope,
+        owner_id=feed.owner_id,
+    )
     db.session.flush()
     return feed
 
 
 def feeds_of(user: User) -> list[FeedToken]:
     """The user's live feeds, newest first."""
-    return list(db.session.scalars(
-        select(FeedToken)
-        .where(FeedToken.owner_id == user.id, FeedToken.revoked_at.is_(None))
-        .order_by(FeedToken.created_at.desc(), FeedToken.id.desc())))
+    return list(
+        db.session.scalars(
+            select(FeedToken)
+            .where(FeedToken.owner_id == user.id, FeedToken.revoked_at.is_(None))
+            .order_by(FeedToken.created_at.desc(), FeedToken.id.desc())
+        )
+    )
 
 
 def others_feeds_in_houses(user: User) -> list[tuple[FeedToken, User]]:
@@ -287,11 +315,16 @@ def others_feeds_in_houses(user: User) -> list[tuple[FeedToken, User]]:
     house_ids = user.house_ids_with(Permission.manage_feeds)
     if house_ids is not None and not house_ids:
         return []
-    query = (select(FeedToken, User)
-             .join(User, User.id == FeedToken.owner_id)
-             .where(FeedToken.owner_id != user.id, FeedToken.revoked_at.is_(None),
-                    FeedToken.scope != Scope.mine.value)
-             .order_by(FeedToken.created_at.desc(), FeedToken.id.desc()))
+    query = (
+        select(FeedToken, User)
+        .join(User, User.id == FeedToken.owner_id)
+        .where(
+            FeedToken.owner_id != user.id,
+            FeedToken.revoked_at.is_(None),
+            FeedToken.scope != Scope.mine.value,
+        )
+        .order_by(FeedToken.created_at.desc(), FeedToken.id.desc())
+    )
     if house_ids is not None:
         query = query.where(FeedToken.house_id.in_(house_ids))
     return [(feed, owner) for feed, owner in db.session.execute(query).all()]
@@ -310,8 +343,7 @@ def feed_for_token(token: str) -> FeedToken | None:
 # What a calendar holds ----------------------------------------------------------------
 
 
-def bookings_for(target: Target, start: datetime, end: datetime, *,
-                 now: datetime) -> list[Booking]:
+def bookings_for(target: Target, start: datetime, end: datetime, *, now: datetime) -> list[Booking]:
     """Bookings of the target overlapping [start, end) that its scope may show.
 
     Active bookings always; cancelled, displaced and rejected ones only if they changed in
@@ -320,8 +352,11 @@ def bookings_for(target: Target, start: datetime, end: datetime, *,
     query = (
         select(Booking)
         .join(Room, Room.id == Booking.room_id)
-        .options(selectinload(Booking.room).selectinload(Room.house),
-                 selectinload(Booking.organiser), selectinload(Booking.series))
+        .options(
+            selectinload(Booking.room).selectinload(Room.house),
+            selectinload(Booking.organiser),
+            selectinload(Booking.series),
+        )
         .where(Booking.start < end, Booking.start > start - LONGEST_BOOKING, Booking.end > start)
         .order_by(Booking.start, Booking.id)
     )
@@ -347,12 +382,18 @@ class RenderedFeed:
     last_modified: datetime
 
 
-def _render(target: Target, found: list[Booking], *, empty_range: tuple[date, date],
-            series_as_rules: bool) -> bytes:
+def _render(
+    target: Target, found: list[Booking], *, empty_range: tuple[date, date], series_as_rules: bool
+) -> bytes:
     with force_locale(target.owner.locale or "nl"):
         name = describe(target)
-        return build_calendar(f"{name} · Buurthuis", found, detail=DETAIL[target.scope],
-                              empty_range=empty_range, series_as_rules=series_as_rules)
+        return build_calendar(
+            f"{name} · Buurthuis",
+            found,
+            detail=DETAIL[target.scope],
+            empty_range=empty_range,
+            series_as_rules=series_as_rules,
+        )
 
 
 def render_feed(feed: FeedToken, *, now: datetime) -> RenderedFeed | None:
@@ -362,8 +403,12 @@ def render_feed(feed: FeedToken, *, now: datetime) -> RenderedFeed | None:
         return None
     start, end = now - WINDOW_BACK, now + WINDOW_AHEAD
     found = bookings_for(target, start, end, now=now)
-    body = _render(target, found, series_as_rules=True, empty_range=(
-        start.astimezone(AMSTERDAM).date(), end.astimezone(AMSTERDAM).date()))
+    body = _render(
+        target,
+        found,
+        series_as_rules=True,
+        empty_range=(start.astimezone(AMSTERDAM).date(), end.astimezone(AMSTERDAM).date()),
+    )
     changed = [b.updated_at or b.created_at for b in found]
     for booking in found:
         if booking.series is not None:  # a folded series carries all its rows
@@ -380,13 +425,18 @@ def parse_period(first: object, last: object) -> tuple[date, date]:
         try:
             days.append(date.fromisoformat(value.strip()))
         except ValueError:
-            raise InvalidInput(field, Message(N_("Dit is geen geldige datum; gebruik "
-                                                 "jjjj-mm-dd."))) from None
+            raise InvalidInput(
+                field, Message(N_("Dit is geen geldige datum; gebruik jjjj-mm-dd."))
+            ) from None
     if days[1] < days[0]:
         raise InvalidInput("tot", Message(N_("De einddatum ligt vóór de begindatum.")))
     if (days[1] - days[0]).days + 1 > MAX_DOWNLOAD_DAYS:
-        raise InvalidInput("tot", Message(N_("Kies een periode van hoogstens %(max)s dagen."),
-                                          {"max": MAX_DOWNLOAD_DAYS}))
+        raise InvalidInput(
+            "tot",
+            Message(
+                N_("Kies een periode van hoogstens %(max)s dagen."), {"max": MAX_DOWNLOAD_DAYS}
+            ),
+        )
     return days[0], days[1]
 
 

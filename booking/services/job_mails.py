@@ -37,9 +37,16 @@ def queue_expired(booking: Booking) -> OutboxMail | None:
             "De ruimte is niet voor u gereserveerd; u kunt een nieuwe aanvraag doen."
         )
     return queue_mail(
-        "booking_expired", organiser.email, template="booking_update", locale=organiser.locale,
-        dedupe_key=expired_key(booking.id), booking=booking, subject=subject, lead=lead,
-        reasons=[], alternatives=[],
+        "booking_expired",
+        organiser.email,
+        template="booking_update",
+        locale=organiser.locale,
+        dedupe_key=expired_key(booking.id),
+        booking=booking,
+        subject=subject,
+        lead=lead,
+        reasons=[],
+        alternatives=[],
     )
 
 
@@ -47,12 +54,22 @@ def queue_reminder(booking: Booking) -> OutboxMail | None:
     """Remind the organiser two days ahead; the date is shown in their language."""
     organiser = booking.organiser
     with force_locale(organiser.locale or "nl"):
-        subject = _("Herinnering: %(title)s op %(date)s", title=booking.title,
-                    date=fmt_date(booking.start))
-        lead = _("Een herinnering: uw activiteit in het buurthuis begint binnenkort. Kunt u "
-                 "toch niet? Annuleer de boeking dan, zodat een ander de ruimte kan gebruiken.")
+        subject = _(
+            "Herinnering: %(title)s op %(date)s", title=booking.title, date=fmt_date(booking.start)
+        )
+        lead = _(
+            "Een herinnering: uw activiteit in het buurthuis begint binnenkort. Kunt u "
+            "toch niet? Annuleer de boeking dan, zodat een ander de ruimte kan gebruiken."
+        )
     return queue_mail(
-        "booking_reminder", organiser.email, template="booking_update", locale=organiser.locale,
-        dedupe_key=reminder_key(booking.id), booking=booking, subject=subject, lead=lead,
-        reasons=[], alternatives=[],
+        "booking_reminder",
+        organiser.email,
+        template="booking_update",
+        locale=organiser.locale,
+        dedupe_key=reminder_key(booking.id),
+        booking=booking,
+        subject=subject,
+        lead=lead,
+        reasons=[],
+        alternatives=[],
     )

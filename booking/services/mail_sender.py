@@ -172,7 +172,9 @@ def _send_batch(
                     connection = _connect(settings)
                 _send_one(connection, message, to_address)
             except ConnectionProblem as problem:
-                connection = None
+                if connection is not None:
+                    connection.close()
+                    connection = None
                 for failed_id in claimed[position:]:
                     _record_failure(failed_id, str(problem), now, report)
                 return False
@@ -207,7 +209,15 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
 def _send_one(connection: smtplib.SMTP, message: EmailMessage, to_address: str) -> None:
     try:
         refused = connection.send_message(message, to_addrs=[to_address])
-    except (smtplib.SMTPServerDisconnected, OSError) as error:
+    except smtplib.SMTPServerDisconnected as error:
+        raise ConnectionProblem(_describe(error)) from error
+    except smtplib.SMTPResponseException as error:
+        if error.smtp_code == 421:  # "service not available, closing channel"
+            raise ConnectionProblem(_describe(error)) from error
+        raise
+    except smtplib.SMTPException:
+        raise  # about this mail (a refused recipient, say); note: SMTPException is an OSError
+    except OSError as error:  # socket timeout or reset
         raise ConnectionProblem(_describe(error)) from error
     if refused:  # only possible with several recipients; kept for safety
         raise smtplib.SMTPRecipientsRefused(refused)
@@ -216,11 +226,15 @@ def _send_one(connection: smtplib.SMTP, message: EmailMessage, to_address: str) 
 def _describe(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         details = "; ".join(
-            f"{address}: {code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+            f"{address}: {code} {_text(reply)}"
             for address, (code, reply) in error.recipients.items()
         )
         return f"ontvanger geweigerd: {details}"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
 
 
 def _record_success(mail_id: int, now: datetime, report: DeliveryReport) -> None:

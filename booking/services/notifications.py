@@ -50,7 +50,8 @@ def _send(
 
 def _ics(booking: Booking) -> tuple[str, str, str]:
     """The booking as an .ics attachment, so the organiser can add it to their agenda."""
-    return ("boeking.ics", "text/calendar", booking_event_ics(booking))
+    with force_locale(booking.organiser.locale or "nl"):
+        return ("boeking.ics", "text/calendar", booking_event_ics(booking))
 
 
 def notify_booked(booking: Booking) -> None:
@@ -78,8 +79,13 @@ def notify_booked(booking: Booking) -> None:
                 ),
             )
     attach = booking.status in ("bevestigd", "onder_voorbehoud")
-    _send(booking, f"booking_{booking.status}", subject, lead,
-          attachment=_ics(booking) if attach else None)
+    _send(
+        booking,
+        f"booking_{booking.status}",
+        subject,
+        lead,
+        attachment=_ics(booking) if attach else None,
+    )
 
 
 def notify_series_booked(

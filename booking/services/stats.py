@@ -86,9 +86,10 @@ _FALSE_WORDS = frozenset({"false", "nee", "0", "f", "no"})
 class StatsError(Exception):
     """Bad input for a report or a note; `message` is a Dutch msgid for the user."""
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str, *, field: str = "", **params: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the form field it is about, when there is one
         self.params = params
 
 
@@ -916,17 +917,19 @@ def add_note(
         raise NotFound(house_id)
     text = (text or "").strip()
     if not text:
-        raise StatsError(N_("Schrijf eerst wat er gebeurde."))
+        raise StatsError(N_("Schrijf eerst wat er gebeurde."), field="tekst")
     if len(text) > NOTE_MAX:
-        raise StatsError(N_("Een notitie is hoogstens %(n)s tekens."), n=NOTE_MAX)
+        raise StatsError(N_("Een notitie is hoogstens %(n)s tekens."), field="tekst", n=NOTE_MAX)
     if not MIN_YEAR <= day.year <= MAX_YEAR or day > today_amsterdam(now):
-        raise StatsError(N_("Een notitie gaat over vandaag of een dag die al geweest is."))
+        raise StatsError(
+            N_("Een notitie gaat over vandaag of een dag die al geweest is."), field="dag"
+        )
     if booking_id is not None:
         booking = house_booking(house.id, booking_id)
         if booking is None:
-            raise StatsError(N_("Deze activiteit hoort niet bij dit huis."))
+            raise StatsError(N_("Deze activiteit hoort niet bij dit huis."), field="activiteit")
         if booking.start.astimezone(AMSTERDAM).date() != day:
-            raise StatsError(N_("Deze activiteit was niet op die dag."))
+            raise StatsError(N_("Deze activiteit was niet op die dag."), field="activiteit")
     note = HostNote(
         house_id=house.id,
         booking_id=booking_id,

@@ -1,0 +1,891 @@
+#!/usr/bin/env python
+"""Throughput benchmark of kiosk check-ins on SQLite and PostgreSQL (a measurement).
+
+For each database in turn it builds a fresh database with the real migrations, loads the
+Oss demo, pairs one kiosk per house with the service functions, starts the app under
+gunicorn (`-w 4 -k gthread --threads 4`) and, from a threaded load generator with
+keep-alive connections, fires
+
+- N tablet taps (`POST /kiosk/tik`, a unique uuid4 client id each) spread over the 13
+  kiosks, plus a replay of 10 % of those client ids (an offline queue sent again),
+  mixed into the same run once their first answer came back;
+- M phone check-ins (`GET /k/<token>`, then `POST` it with the form's csrf_token), each
+  phone with its own cookie jar, then the POST again for 100 of them;
+
+and checks in SQL that every unique client id and every phone made exactly one visit.
+
+    .venv/bin/python bench/checkin_bench.py --db both     # --db sqlite|postgresql|both
+
+Exit status: 0 when everything ran (a missed target included), 1 on a lost or doubly
+counted check-in, an unexpected answer, or a server that did not start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import random
+import re
+import resource
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.booking_bench import (  # noqa: E402
+    AMSTERDAM,
+    PG_ADMIN_URL,
+    BenchError,
+    _tail,
+    _wait_healthy,
+    free_port,
+    log,
+    percentile,
+)
+
+PG_BENCH_DB = "buurthuis_checkin_bench"  # not booking_bench's database: both may run
+TARGET_TAPS_PER_S = 300.0
+SLOT_SECONDS = 30
+TOKEN_HORIZON = timedelta(minutes=90)  # QR tokens are signed ahead for this long
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+ALREADY = "U was al ingecheckt"
+ALL_DAY = (clock(0, 0), clock(23, 59, 59))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class Failure(Exception):
+    """A request that answered something the benchmark did not expect."""
+
+
+# Database preparation ------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str, workdir: Path, keep: bool) -> Iterator[str]:
+    """A new empty database for one run (as booking_bench does, under its own name)."""
+    if kind == "sqlite":
+        path = workdir / "buurthuis-checkin.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        yield f"sqlite:///{path}"
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {PG_BENCH_DB}"))
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
+    finally:
+        if not keep:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
+        admin.dispose()
+
+
+@dataclass
+class Tablet:
+    kiosk_id: int
+    house: str
+    credential: str
+    tokens: dict[int, str]  # QR token per 30-second slot, signed ahead
+
+    def token(self) -> str:
+        slot = int(time.time()) // SLOT_SECONDS
+        try:
+            return self.tokens[slot]
+        except KeyError:
+            raise BenchError(f"no QR token signed for slot {slot}: the run took too long")
+
+
+@dataclass
+class Prepared:
+    url: str
+    tablets: list[Tablet]
+    seconds: float
+
+
+def prepare(url: str, secret_key: str) -> Prepared:
+    """Migrate, load the demo, pair one kiosk per house and sign its QR tokens ahead."""
+    import flask_migrate
+    from sqlalchemy import select
+
+    from bench._checkin_app import checkin_config
+    from booking import create_app
+    from booking.demo.loader import load_demo
+    from booking.extensions import db
+    from booking.models import House
+    from booking.services import accounts
+    from kiosk import services as kiosks
+
+    began = time.perf_counter()
+    app = create_app(checkin_config(url, secret_key))
+    tablets = []
+    with app.app_context():
+        flask_migrate.upgrade()
+        log("migrated")
+        load_demo()
+        db.session.commit()
+        log("demo loaded")
+        houses = list(db.session.scalars(select(House).order_by(House.id)))
+        # Open around the clock, so that every check-in takes the daytime path (the
+        # burst count included) whatever the hour the benchmark runs at; outside the
+        # opening hours a visit is flagged at once and the burst query is skipped.
+        for house in houses:
+            for period in house.opening_hours:
+                period.opens, period.closes = ALL_DAY
+        db.session.commit()
+        now = datetime.now(UTC)
+        for house in houses:
+            beheerder = accounts.find_user(f"beheer.{house.slug}@buurthuis.example")
+            if beheerder is None:
+                raise BenchError(f"demo beheerder of {house.slug} is missing")
+            room = next((r for r in house.rooms if r.is_huiskamer and r.active), None)
+            room = room or next(r for r in house.rooms if r.active)
+            kiosk, code = kiosks.create_kiosk(beheerder, room.id, now, "Benchmarktablet")
+            db.session.commit()
+            kiosk, credential = kiosks.pair(code, now)
+            db.session.commit()
+            signed = {}
+            moment = now
+            while moment <= now + TOKEN_HORIZON:
+                signed[kiosks.tokens.slot_of(moment)] = kiosks.qr_token(kiosk, moment)
+                moment += timedelta(seconds=SLOT_SECONDS)
+            tablets.append(Tablet(kiosk.id, house.slug, credential, signed))
+        db.session.remove()
+        db.engine.dispose()
+    log(f"paired {len(tablets)} kiosks")
+    return Prepared(url, tablets, time.perf_counter() - began)
+
+
+def sql(url: str, query: str, **params: Any) -> list[tuple[Any, ...]]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(query), params)]
+    finally:
+        engine.dispose()
+
+
+def max_visit_id(url: str) -> int:
+    return sql(url, "SELECT COALESCE(MAX(id), 0) FROM visit")[0][0]
+
+
+# The server ----------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    port: int
+    pid: int
+
+    def cpu_seconds(self) -> dict[int, float]:
+        """utime+stime of the master and each worker (pid -> seconds), from /proc."""
+        result = {}
+        for pid in [self.pid, *_children(self.pid)]:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                result[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+        return result
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == parent:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+@contextlib.contextmanager
+def gunicorn(
+    url: str, secret_key: str, logfile: Path, workers: int, threads: int, trace: Path | None
+) -> Iterator[Server]:
+    """The app under gunicorn as its own process; always terminated on the way out."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": url,
+        "BENCH_SECRET_KEY": secret_key,
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("BENCH_TRACE_DIR", None)
+    if trace is not None:
+        env["BENCH_TRACE_DIR"] = str(trace)
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "--no-control-socket",
+        "-w",
+        str(workers),
+        "-k",
+        "gthread",
+        "--threads",
+        str(threads),
+        "-b",
+        f"127.0.0.1:{port}",
+        "bench._checkin_app:app",
+    ]
+    with logfile.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(process, port, logfile)
+        deadline = time.monotonic() + 30
+        while len(_children(process.pid)) < workers and time.monotonic() < deadline:
+            time.sleep(0.1)
+        log(f"gunicorn pid {process.pid} answers on 127.0.0.1:{port} ({workers} workers)")
+        yield Server(port, process.pid)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log(f"gunicorn stopped (exit {process.returncode})")
+
+
+# The load generator --------------------------------------------------------------------
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; reconnects when the server closed it idle."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def send(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, http.client.HTTPMessage, bytes, float, float]:
+        """(status, headers, body, started, elapsed ms)."""
+        for attempt in (1, 2):
+            try:
+                began = time.perf_counter()
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                elapsed = (time.perf_counter() - began) * 1000
+                if response.will_close:
+                    self.reconnect()
+                return response.status, response.msg, data, began, elapsed
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.reconnect()  # an idle keep-alive connection the server closed
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def reconnect(self) -> None:
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@dataclass
+class Sample:
+    kind: str
+    started: float
+    elapsed_ms: float
+
+
+# A job runs on one connection, returns its samples and optionally follow-up jobs that
+# are mixed into the rest of the queue (a replay is sent only after its first answer).
+Job = Callable[[Connection], tuple[list[Sample], list["Job"]]]
+
+
+@dataclass
+class Run:
+    samples: list[Sample]
+    errors: list[str]
+    wall_s: float
+    generator_cpu_s: float
+    server_cpu_s: dict[int, float]
+    load_before: float
+
+    def of(self, kind: str) -> list[float]:
+        return [s.elapsed_ms for s in self.samples if s.kind == kind]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for s in self.samples if s.kind == kind)
+
+
+def run_jobs(server: Server, jobs: list[Job], concurrency: int, rng: random.Random) -> Run:
+    """Run the jobs on `concurrency` threads with one keep-alive connection each."""
+    queue = list(reversed(jobs))
+    lock = threading.Lock()
+    samples: list[Sample] = []
+    errors: list[str] = []
+    connections = [Connection(server.port) for _ in range(concurrency)]
+
+    def worker(conn: Connection) -> None:
+        mine: list[Sample] = []
+        while True:
+            with lock:
+                if not queue or len(errors) > 50:
+                    break
+                job = queue.pop()
+            try:
+                got, more = job(conn)
+            except Failure as failure:
+                with lock:
+                    errors.append(str(failure))
+                continue
+            except Exception as error:  # noqa: BLE001 - reported, makes the run fail
+                with lock:
+                    errors.append(f"{type(error).__name__}: {error}")
+                conn.reconnect()
+                continue
+            mine.extend(got)
+            if more:
+                with lock:
+                    for follow_up in more:
+                        queue.insert(rng.randint(0, len(queue)), follow_up)
+        with lock:
+            samples.extend(mine)
+
+    load_before = os.getloadavg()[0]
+    cpu_before = server.cpu_seconds()
+    own_before = resource.getrusage(resource.RUSAGE_SELF)
+    threads = [threading.Thread(target=worker, args=(c,), daemon=True) for c in connections]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ended = time.perf_counter()
+    own_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_after = server.cpu_seconds()
+    for conn in connections:
+        conn.close()
+    if samples:
+        first = min(s.started for s in samples)
+        last = max(s.started + s.elapsed_ms / 1000 for s in samples)
+        wall = last - first
+    else:
+        wall = ended - began
+    return Run(
+        samples,
+        errors,
+        wall,
+        (own_after.ru_utime + own_after.ru_stime) - (own_before.ru_utime + own_before.ru_stime),
+        {pid: cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after},
+        load_before,
+    )
+
+
+# Tablet taps ---------------------------------------------------------------------------
+
+
+def tap_job(
+    tablet: Tablet,
+    client_id: str,
+    tapped_at: str,
+    kind: str,
+    replay: bool,
+    answers: dict[str, list[tuple[int, Any]]],
+) -> Job:
+    """One tap; `replay` marks an original whose client id is sent a second time."""
+    body = json.dumps({"client_id": client_id, "tapped_at": tapped_at}).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Cookie": f"bh_kiosk={tablet.credential}",
+    }
+
+    def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
+        status, _headers, data, started, elapsed = conn.send("POST", "/kiosk/tik", body, headers)
+        try:
+            counted = json.loads(data).get("counted")
+        except (ValueError, AttributeError):
+            counted = None
+        answers.setdefault(client_id, []).append((status, counted))
+        sample = [Sample(kind, started, elapsed)]
+        if kind == "replay":
+            if (status, counted) != (200, False):
+                raise Failure(f"replay of {client_id} answered {status} {data[:200]!r}")
+            return sample, []
+        if (status, counted) != (201, True):
+            raise Failure(f"tap {client_id} answered {status} {data[:200]!r}")
+        follow = [tap_job(tablet, client_id, tapped_at, "replay", False, answers)]
+        return sample, follow if replay else []
+
+    return job
+
+
+@dataclass
+class TapResult:
+    warmup: Run
+    run: Run
+    expected_ids: int
+    replays_sent: int
+    replay_answers: Counter[tuple[int, Any]]
+    new_rows: int
+    found_ids: int
+    lost: int
+    unexpected: int
+    duplicates: int
+    reasons: dict[str, int]
+
+
+def run_taps(
+    server: Server, prepared: Prepared, args: argparse.Namespace, rng: random.Random
+) -> TapResult:
+    base_id = max_visit_id(prepared.url)
+    tablets = prepared.tablets
+    answers: dict[str, list[tuple[int, Any]]] = {}
+    now = datetime.now(UTC)
+
+    def taps(count: int, offset: int, replay_fraction: float, kind: str) -> list[Job]:
+        ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(count)]
+        replayed = set(rng.sample(range(count), round(count * replay_fraction)))
+        jobs = []
+        for n, client_id in enumerate(ids):
+            tapped_at = (now - timedelta(seconds=rng.randint(0, 900))).isoformat()
+            tablet = tablets[(offset + n) % len(tablets)]
+            jobs.append(tap_job(tablet, client_id, tapped_at, kind, n in replayed, answers))
+        return jobs
+
+    heartbeat(server, prepared)
+    log(f"tablet warm-up: {args.warmup} taps")
+    warmup = run_jobs(server, taps(args.warmup, 0, 0.0, "warmup"), args.concurrency, rng)
+    log(f"tablet run: {args.taps} taps + {args.replay:.0%} replayed, {args.concurrency} connections")
+    run = run_jobs(server, taps(args.taps, args.warmup, args.replay, "tap"), args.concurrency, rng)
+    log(f"tablet run took {run.wall_s:.1f} s")
+    rows = sql(
+        prepared.url,
+        "SELECT client_id, channel FROM visit WHERE id > :base ORDER BY id",
+        base=base_id,
+    )
+    found = [client_id for client_id, _channel in rows]
+    expected = set(answers)
+    reasons = dict(
+        sql(
+            prepared.url,
+            "SELECT suspicious_reason, COUNT(*) FROM visit WHERE id > :base "
+            "GROUP BY suspicious_reason",
+            base=base_id,
+        )
+    )
+    return TapResult(
+        warmup=warmup,
+        run=run,
+        expected_ids=len(expected),
+        replays_sent=run.count("replay"),
+        replay_answers=Counter(a[1] for a in answers.values() if len(a) > 1),
+        new_rows=len(rows),
+        found_ids=len(set(found) & expected),
+        lost=len(expected - set(found)),
+        unexpected=len(set(found) - expected),
+        duplicates=len(found) - len(set(found)),
+        reasons={k or "—": v for k, v in reasons.items()},
+    )
+
+
+# Phones --------------------------------------------------------------------------------
+
+
+@dataclass
+class Phone:
+    tablet: Tablet
+    jar: dict[str, str] = field(default_factory=dict)
+    csrf: str = ""
+
+    def cookie_header(self) -> dict[str, str]:
+        if not self.jar:
+            return {}
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.jar.items())}
+
+    def keep(self, headers: http.client.HTTPMessage) -> None:
+        for line in headers.get_all("Set-Cookie") or []:
+            name, _, value = line.split(";", 1)[0].partition("=")
+            self.jar[name.strip()] = value.strip()
+
+
+def phone_job(phone: Phone) -> Job:
+    """A fresh phone: open the QR link, then press *Inchecken*."""
+
+    def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
+        path = f"/k/{phone.tablet.token()}"
+        status, headers, data, started, get_ms = conn.send("GET", path, None, {})
+        if status != 200:
+            raise Failure(f"GET {path} answered {status}")
+        phone.keep(headers)
+        match = CSRF_FIELD.search(data.decode())
+        if match is None or "bh_apparaat" not in phone.jar:
+            raise Failure(f"GET {path}: no csrf_token or no device cookie")
+        phone.csrf = match.group(1)
+        status, headers, data, _started, post_ms = post_phone(conn, phone, path)
+        if status != 302 or not headers.get("Location", "").endswith("/k/vragen"):
+            raise Failure(f"POST {path} answered {status} {data[:200]!r}")
+        phone.keep(headers)
+        return [
+            Sample("phone_get", started, get_ms),
+            Sample("phone_post", started + get_ms / 1000, post_ms),
+            Sample("phone", started, get_ms + post_ms),
+        ], []
+
+    return job
+
+
+def post_phone(
+    conn: Connection, phone: Phone, path: str
+) -> tuple[int, http.client.HTTPMessage, bytes, float, float]:
+    body = urllib.parse.urlencode({"csrf_token": phone.csrf}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **phone.cookie_header()}
+    return conn.send("POST", path, body, headers)
+
+
+def repeat_job(phone: Phone) -> Job:
+    """The same phone presses *Inchecken* again (current QR, same cookies): not counted."""
+
+    def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
+        path = f"/k/{phone.tablet.token()}"
+        status, headers, data, started, elapsed = post_phone(conn, phone, path)
+        if status != 302:
+            raise Failure(f"repeat POST {path} answered {status} {data[:200]!r}")
+        phone.keep(headers)
+        status, headers, data, _s, _ms = conn.send("GET", "/k/vragen", None, phone.cookie_header())
+        if status != 200 or ALREADY not in data.decode():
+            raise Failure(f"repeat of a phone: /k/vragen did not say '{ALREADY}' ({status})")
+        phone.keep(headers)
+        return [Sample("repeat_post", started, elapsed)], []
+
+    return job
+
+
+@dataclass
+class PhoneResult:
+    run: Run
+    repeat: Run
+    new_rows: int
+    distinct_devices: int
+    rows_after_repeat: int
+
+
+def run_phones(
+    server: Server, prepared: Prepared, args: argparse.Namespace, rng: random.Random
+) -> PhoneResult:
+    base_id = max_visit_id(prepared.url)
+    tablets = prepared.tablets
+    phones = [Phone(tablets[n % len(tablets)]) for n in range(args.phones)]
+    heartbeat(server, prepared)
+    log(f"phone run: {args.phones} phones (GET + POST), {args.concurrency} connections")
+    run = run_jobs(server, [phone_job(p) for p in phones], args.concurrency, rng)
+    log(f"phone run took {run.wall_s:.1f} s")
+    rows = sql(
+        prepared.url,
+        "SELECT COUNT(*), COUNT(DISTINCT device_hash) FROM visit WHERE id > :base",
+        base=base_id,
+    )[0]
+    done = [p for p in phones if p.csrf and "session" in p.jar]
+    again = rng.sample(done, min(args.repeat_phones, len(done)))
+    log(f"phone repeat: {len(again)} phones press again")
+    repeat = run_jobs(server, [repeat_job(p) for p in again], args.concurrency, rng)
+    after = sql(prepared.url, "SELECT COUNT(*) FROM visit WHERE id > :base", base=base_id)[0][0]
+    return PhoneResult(run, repeat, rows[0], rows[1], after)
+
+
+def heartbeat(server: Server, prepared: Prepared) -> None:
+    """Each tablet polls `/kiosk/status.json` (as its page does every few seconds), which
+    keeps `last_seen_at` fresh: a kiosk silent for 5 minutes flags its QR visits at once."""
+    conn = Connection(server.port)
+    try:
+        for tablet in prepared.tablets:
+            cookie = {"Cookie": f"bh_kiosk={tablet.credential}"}
+            status, _h, data, _s, _ms = conn.send("GET", "/kiosk/status.json", None, cookie)
+            if status != 200:
+                raise BenchError(f"status.json of kiosk {tablet.kiosk_id}: {status} {data[:200]!r}")
+    finally:
+        conn.close()
+
+
+def run_floor(server: Server, args: argparse.Namespace, rng: random.Random) -> Run:
+    """`GET /healthz` (one `SELECT 1`) at the same concurrency: the stack's ceiling."""
+
+    def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
+        status, _h, _d, started, elapsed = conn.send("GET", "/healthz", None, {})
+        if status != 200:
+            raise Failure(f"/healthz answered {status}")
+        return [Sample("floor", started, elapsed)], []
+
+    log(f"floor: {args.floor} x GET /healthz")
+    return run_jobs(server, [job] * args.floor, args.concurrency, rng)
+
+
+# The trace (optional, --trace) ---------------------------------------------------------
+
+
+def read_trace(directory: Path) -> dict[str, dict[str, float]]:
+    """Per request kind: mean queries, SQL ms, lock wait ms and lock hold ms, from the
+    per-worker JSON lines bench/_checkin_app.py wrote."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted(directory.glob("trace-*.jsonl")):
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            name = f"{record['method']} {record['path']}"
+            if record["path"].startswith("/k/") and record["path"] != "/k/vragen":
+                name = f"{record['method']} /k/<token>"
+            groups.setdefault(name, []).append(record)
+    summary = {}
+    for name, records in groups.items():
+        summary[name] = {
+            "n": len(records),
+            "queries": statistics.fmean(r["queries"] for r in records),
+            "total_ms": statistics.fmean(r["total_ms"] for r in records),
+            "total_p95": percentile([r["total_ms"] for r in records], 95),
+            "sql_ms": statistics.fmean(r["sql_ms"] for r in records),
+            "lock_wait_ms": statistics.fmean(r["lock_wait_ms"] for r in records),
+            "lock_wait_p95": percentile([r["lock_wait_ms"] for r in records], 95),
+            "lock_hold_ms": statistics.fmean(r["lock_hold_ms"] for r in records),
+            "lock_hold_total_s": sum(r["lock_hold_ms"] for r in records) / 1000,
+        }
+    return summary
+
+
+# Reporting -----------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    kind: str
+    prepared: Prepared
+    floor: Run
+    taps: TapResult
+    phones: PhoneResult
+    trace: dict[str, dict[str, float]] | None
+
+    @property
+    def tap_rate(self) -> float:
+        """New (counted) tablet check-ins per second of the counted run's wall time."""
+        return self.taps.run.count("tap") / self.taps.run.wall_s
+
+    def failures(self) -> list[str]:
+        t, p = self.taps, self.phones
+        found = []
+        if t.lost or t.duplicates or t.unexpected or t.new_rows != t.expected_ids:
+            found.append(
+                f"tablet: {t.expected_ids} unique client ids, {t.new_rows} new visits "
+                f"({t.lost} lost, {t.duplicates} counted twice, {t.unexpected} unexpected)"
+            )
+        if t.replay_answers != Counter({(200, False): t.replays_sent}):
+            found.append(f"tablet replays answered {dict(t.replay_answers)}")
+        expected_phones = p.run.count("phone")
+        if p.new_rows != expected_phones or p.distinct_devices != expected_phones:
+            found.append(
+                f"phones: {expected_phones} checked in, {p.new_rows} new visits, "
+                f"{p.distinct_devices} devices"
+            )
+        if p.rows_after_repeat != p.new_rows:
+            found.append(f"phones: the repeat added {p.rows_after_repeat - p.new_rows} visits")
+        for name, run in (
+            ("floor", self.floor),
+            ("tablet warm-up", t.warmup),
+            ("tablet", t.run),
+            ("phones", p.run),
+            ("phone repeat", p.repeat),
+        ):
+            found += [f"{name}: {e}" for e in run.errors[:5]]
+        return found
+
+
+def _ms(values: list[float], p: int) -> str:
+    return f"{percentile(values, p):.1f}" if values else "—"
+
+
+def _cpu_line(name: str, run: Run, requests: int) -> str:
+    server = sum(run.server_cpu_s.values())
+    shares = sorted((v for v in run.server_cpu_s.values() if v > 0.05), reverse=True)
+    return (
+        f"- {name}: server CPU {server:.1f} s = {server / run.wall_s:.2f} cores "
+        f"({server / requests * 1000:.2f} ms per request; per process "
+        f"{', '.join(f'{v:.1f}' for v in shares)} s); load generator "
+        f"{run.generator_cpu_s:.1f} s = {run.generator_cpu_s / run.wall_s:.2f} cores "
+        f"({run.generator_cpu_s / requests * 1000:.2f} ms per request); "
+        f"1-min load average before: {run.load_before:.2f}"
+    )
+
+
+def report(o: Outcome, args: argparse.Namespace) -> str:
+    t, p = o.taps, o.phones
+    run = t.run
+    taps = run.of("tap")
+    replays = run.of("replay")
+    all_taps = taps + replays
+    phone_all = p.run.of("phone")
+    target = "met" if o.tap_rate >= TARGET_TAPS_PER_S else "**missed**"
+    lines = [
+        f"### {o.kind}",
+        "",
+        "| measure | requests | wall s | per s | p50 ms | p95 ms | visits expected | "
+        "visits found | lost | counted twice |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| floor `GET /healthz` | {len(o.floor.of('floor'))} | {o.floor.wall_s:.1f} | "
+        f"{len(o.floor.of('floor')) / o.floor.wall_s:.0f} | {_ms(o.floor.of('floor'), 50)} | "
+        f"{_ms(o.floor.of('floor'), 95)} | | | | |",
+        f"| tablet taps, all (new + replays) | {len(all_taps)} | {run.wall_s:.1f} | "
+        f"{len(all_taps) / run.wall_s:.0f} | {_ms(all_taps, 50)} | {_ms(all_taps, 95)} | "
+        f"{t.expected_ids} | {t.found_ids} | {t.lost} | {t.duplicates} |",
+        f"| tablet check-ins, new (201) | {len(taps)} | | **{o.tap_rate:.0f}** | "
+        f"{_ms(taps, 50)} | {_ms(taps, 95)} | | | | |",
+        f"| tablet replays (200, counted false) | {len(replays)} | | | {_ms(replays, 50)} | "
+        f"{_ms(replays, 95)} | 0 new | {t.new_rows - t.expected_ids} new | | |",
+        f"| phone check-ins (GET + POST) | {len(phone_all)} | {p.run.wall_s:.1f} | "
+        f"{len(phone_all) / p.run.wall_s:.0f} | {_ms(phone_all, 50)} | {_ms(phone_all, 95)} | "
+        f"{len(phone_all)} | {p.new_rows} | {len(phone_all) - p.new_rows} | "
+        f"{len(phone_all) - p.distinct_devices if p.new_rows == len(phone_all) else '?'} |",
+        f"| phone `GET /k/<token>` | {len(p.run.of('phone_get'))} | | | "
+        f"{_ms(p.run.of('phone_get'), 50)} | {_ms(p.run.of('phone_get'), 95)} | | | | |",
+        f"| phone `POST /k/<token>` | {len(p.run.of('phone_post'))} | | | "
+        f"{_ms(p.run.of('phone_post'), 50)} | {_ms(p.run.of('phone_post'), 95)} | | | | |",
+        f"| phone POST again (same device) | {len(p.repeat.of('repeat_post'))} | | | "
+        f"{_ms(p.repeat.of('repeat_post'), 50)} | {_ms(p.repeat.of('repeat_post'), 95)} | "
+        f"0 new | {p.rows_after_repeat - p.new_rows} new | | |",
+        "",
+        f"- target ≥ {TARGET_TAPS_PER_S:.0f} new tablet check-ins/s: {target} "
+        f"({o.tap_rate:.0f}/s; {args.concurrency} client connections, "
+        f"gunicorn -w {args.workers} -k gthread --threads {args.threads})",
+        f"- tablet: {t.expected_ids} unique client ids ({args.warmup} warm-up + {args.taps}), "
+        f"{t.new_rows} new visit rows, {t.lost} lost, {t.duplicates} counted twice; "
+        f"{t.replays_sent} replays answered "
+        + ", ".join(
+            f"{k[0]} counted: {json.dumps(k[1])} × {v}"
+            for k, v in t.replay_answers.items()
+        )
+        + "; suspicion flags of the new visits: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(t.reasons.items())),
+        f"- phones: {len(phone_all)} check-ins, {p.new_rows} new visits with "
+        f"{p.distinct_devices} distinct device hashes; {len(p.repeat.of('repeat_post'))} "
+        f"repeated POSTs added {p.rows_after_repeat - p.new_rows} visits and /k/vragen said "
+        f"'{ALREADY}'",
+        _cpu_line("tablet run", run, len(all_taps)),
+        _cpu_line("phone run", p.run, 2 * len(phone_all)),
+    ]
+    if o.trace:
+        lines += [
+            "",
+            "Server-side trace (means per request; lock = SQLite's write lock, `BEGIN "
+            "IMMEDIATE` until after `COMMIT`):",
+            "",
+            "| request | n | queries | total ms | total p95 | SQL ms | lock wait ms | "
+            "lock wait p95 | lock held ms | lock held, sum s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, s in sorted(o.trace.items(), key=lambda kv: -kv[1]["n"]):
+            lines.append(
+                f"| `{name}` | {s['n']:.0f} | {s['queries']:.1f} | {s['total_ms']:.1f} | "
+                f"{s['total_p95']:.1f} | {s['sql_ms']:.1f} | {s['lock_wait_ms']:.1f} | "
+                f"{s['lock_wait_p95']:.1f} | {s['lock_hold_ms']:.2f} | "
+                f"{s['lock_hold_total_s']:.1f} |"
+            )
+    failures = o.failures()
+    if failures:
+        lines.append("")
+        lines.append(f"- FAILURES ({len(failures)}):")
+        lines += [f"  - {f}" for f in failures[:20]]
+    return "\n".join(lines)
+
+
+# Main ----------------------------------------------------------------------------------
+
+
+def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> Outcome:
+    rng = random.Random(args.seed)
+    secret_key = secrets.token_urlsafe(48)  # one key for this process and the server
+    log(f"== {kind} ==")
+    with fresh_database(kind, workdir, args.keep) as url:
+        prepared = prepare(url, secret_key)
+        log(f"{kind} prepared in {prepared.seconds:.0f} s")
+        trace = None
+        if args.trace:
+            trace = workdir / f"trace-{kind}"
+            shutil.rmtree(trace, ignore_errors=True)
+            trace.mkdir()
+        logfile = workdir / f"gunicorn-{kind}.log"
+        with gunicorn(url, secret_key, logfile, args.workers, args.threads, trace) as server:
+            floor = run_floor(server, args, rng)
+            taps = run_taps(server, prepared, args, rng)
+            phones = run_phones(server, prepared, args, rng)
+        if args.keep:
+            log(f"kept the {kind} database: {url}")
+    return Outcome(kind, prepared, floor, taps, phones, read_trace(trace) if trace else None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--taps", type=int, default=6000, help="tablet taps (unique ids)")
+    parser.add_argument("--replay", type=float, default=0.10, help="share of ids sent again")
+    parser.add_argument("--phones", type=int, default=1000, help="phone check-ins")
+    parser.add_argument("--repeat-phones", type=int, default=100, help="phones that POST again")
+    parser.add_argument("--warmup", type=int, default=200, help="tablet taps before the run")
+    parser.add_argument("--floor", type=int, default=2000, help="GET /healthz requests")
+    parser.add_argument("--concurrency", type=int, default=16, help="client connections")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="server-side trace: queries, SQL time, SQLite lock wait/hold per request",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the databases and temp dir")
+    args = parser.parse_args(argv)
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    workdir = Path(tempfile.mkdtemp(prefix="buurthuis-checkin-"))
+    outcomes: list[Outcome] = []
+    failed = False
+    try:
+        for kind in kinds:
+            try:
+                outcomes.append(run_one(kind, args, workdir))
+            except BenchError as error:
+                print(f"\n### {kind}\n\nERROR: {error}\n", flush=True)
+                failed = True
+    finally:
+        if args.keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(
+        f"\n## Check-in benchmark, {datetime.now(AMSTERDAM):%Y-%m-%d %H:%M} "
+        f"({args.taps} taps + {args.replay:.0%} replays, {args.phones} phones, "
+        f"{args.concurrency} connections, gunicorn -w {args.workers} -k gthread "
+        f"--threads {args.threads}, {os.cpu_count()} cores)\n"
+    )
+    for outcome in outcomes:
+        print(report(outcome, args), end="\n\n")
+        failed |= bool(outcome.failures())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Forms of the statistics pages. Filters are GET forms (no CSRF: they change nothing);
+the host note is a POST form with a CSRF token.
+
+Dates are read by `services.stats.parse_day` rather than WTForms' DateField, so a typo,
+a day that does not exist and a year like 9999 all get one clear Dutch message.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
+from wtforms.widgets import DateInput
+
+from booking.forms import max_length, required
+from booking.services import stats
+
+
+class DayField(StringField):
+    """A date input (the browser's date picker) whose text the service parses."""
+
+    widget = DateInput()
+
+    def day(self) -> date | None:
+        """The date, once validated; None when left empty."""
+        text = (self.data or "").strip()
+        return stats.parse_day(text, "") if text else None
+
+
+def valid_day(form: FlaskForm, field: Field) -> None:
+    text = (field.data or "").strip()
+    if not text:
+        return
+    try:
+        stats.parse_day(text, str(field.label.text))
+    except stats.StatsError as error:
+        raise ValidationError(_(error.message, **error.params)) from error
+
+
+def whole_number_or_empty(form: FlaskForm, field: Field) -> None:
+    text = (field.data or "").strip()
+    if text and (not text.isdigit() or len(text) > 9):
+        raise ValidationError(_l("Kies een waarde uit de lijst."))
+
+
+class PeriodForm(FlaskForm):
+    """Period and whether to count suspicious check-ins; empty dates mean the default."""
+
+    class Meta:
+        csrf = False
+
+    van = DayField(_l("Van"), validators=[Optional(), max_length(10), valid_day])
+    tot = DayField(_l("Tot en met"), validators=[Optional(), max_length(10), valid_day])
+    verdacht = BooleanField(_l("Ook verdachte check-ins meetellen"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid:
+            return False
+        first, last = self.van.day(), self.tot.day()
+        if (first is None) != (last is None):
+            missing = self.tot if last is None else self.van
+            missing.errors = [*missing.errors, _("Vul beide datums in, of geen van beide.")]
+            return False
+        if first is not None and last is not None:
+            try:
+                stats.make_period(first, last)
+            except stats.StatsError as error:
+                self.tot.errors = [*self.tot.errors, _(error.message, **error.params)]
+                return False
+        return True
+
+    def period(self, default: stats.Period) -> stats.Period:
+        """The chosen period (after validate), or the default when no dates were given."""
+        first, last = self.van.day(), self.tot.day()
+        if first is None or last is None:
+            return default
+        return stats.make_period(first, last)
+
+
+class HouseFilterForm(PeriodForm):
+    """One house's page: also a room and an activity (a booking) of that house."""
+
+    ruimte = SelectField(
+        _l("Ruimte"), default="", validate_choice=False, validators=[whole_number_or_empty]
+    )
+    activiteit = SelectField(
+        _l("Activiteit"), default="", validate_choice=False, validators=[whole_number_or_empty]
+    )
+
+
+class NoteForm(FlaskForm):
+    """A host's note on a day, optionally on one activity of that day."""
+
+    # Own ids: the page also has the filter form, with its own 'van' and 'activiteit'.
+    dag = DayField(
+        _l("Dag"),
+        validators=[required(_l("Kies de dag.")), max_length(10), valid_day],
+        id="notitie-dag",
+    )
+    activiteit = SelectField(
+        _l("Over de activiteit (niet verplicht)"),
+        default="",
+        validate_choice=False,
+        validators=[whole_number_or_empty],
+        id="notitie-activiteit",
+    )
+    tekst = TextAreaField(
+        _l("Wat gebeurde er? Wie vond de weg naar binnen?"),
+        validators=[required(_l("Schrijf eerst wat er gebeurde.")), max_length(stats.NOTE_MAX)],
+        id="notitie-tekst",
+    )
+    van = HiddenField(validators=[Optional(), max_length(10)], id="notitie-van")
+    tot = HiddenField(validators=[Optional(), max_length(10)], id="notitie-tot")

@@ -1,0 +1,131 @@
+"""Names and number formats of the statistics, shared by the pages and the CSV exports.
+
+One place for the words means the CSV says exactly what the screen says; one place for
+the numbers means a suppressed cell ("<5", "x") is passed through untouched wherever a
+count would be formatted.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from booking.i18n import euro, fmt_date, weekday_name
+from booking.rules.suppression import Cell
+from booking.services.stats import (
+    AREA_ELSEWHERE,
+    AREA_NO_ANSWER,
+    UNKNOWN,
+    UNKNOWN_HOUR,
+    Period,
+)
+
+
+def channel_label(channel: str) -> str:
+    labels = {
+        "qr": _("QR-code met de telefoon"),
+        "tablet": _("Tablet ('Ik ben er')"),
+        "tally": _("Geteld door gastvrouw of gastheer"),
+        "poster": _("Poster met QR-code"),
+    }
+    return labels.get(channel, channel)
+
+
+def channel_short_label(channel: str) -> str:
+    """For narrow column heads (the comparison of houses)."""
+    labels = {
+        "qr": _("QR-code"),
+        "tablet": _("Tablet"),
+        "tally": _("Geteld"),
+        "poster": _("Poster"),
+    }
+    return labels.get(channel, channel)
+
+
+def area_label(key: str) -> str:
+    labels = {
+        AREA_ELSEWHERE: _("elders"),
+        AREA_NO_ANSWER: _("zeg ik liever niet"),
+        UNKNOWN: _("onbekend (niet beantwoord)"),
+    }
+    return labels.get(key, key)
+
+
+def age_label(key: str) -> str:
+    labels = {
+        "0-17": _("0 tot 18 jaar"),
+        "18-29": _("18 tot 30 jaar"),
+        "30-49": _("30 tot 50 jaar"),
+        "50-66": _("50 tot 67 jaar"),
+        "67+": _("67 jaar en ouder"),
+        "geen_antwoord": _("zeg ik liever niet"),
+        UNKNOWN: _("onbekend (niet beantwoord)"),
+    }
+    return labels.get(key, key)
+
+
+def hour_label(hour: int) -> str:
+    if hour == UNKNOWN_HOUR:
+        return _("uur onbekend (oudere gegevens)")
+    return f"{hour:02d}:00–{(hour + 1) % 24:02d}:00"
+
+
+def short_hour_label(hour: int) -> str:
+    return _("onbekend") if hour == UNKNOWN_HOUR else f"{hour:02d}"
+
+
+def day_label(day: date) -> str:
+    return fmt_date(day, "EEE d MMM y")
+
+
+def week_label(monday: date) -> str:
+    return _("week van %(day)s", day=fmt_date(monday, "d MMM y"))
+
+
+def period_label(period: Period) -> str:
+    if period.first == period.last:
+        return fmt_date(period.first, "d MMMM y")
+    return _(
+        "%(first)s tot en met %(last)s",
+        first=fmt_date(period.first, "d MMMM y"),
+        last=fmt_date(period.last, "d MMMM y"),
+    )
+
+
+def weekday_label(weekday: int) -> str:
+    return weekday_name(weekday)
+
+
+def number(value: Cell | None) -> str:
+    """A count in the Dutch way (1.234); a suppressed cell as it is; None as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return format_decimal(value)
+
+
+def percent(share: Fraction | None) -> str:
+    """A share rounded to whole percents ("45 %"); a dash when there is nothing to share."""
+    if share is None:
+        return "—"
+    return f"{format_decimal(whole_percent(share))} %"
+
+
+def whole_percent(share: Fraction) -> int:
+    """Rounded half up; shares are never negative."""
+    return int(share * 100 + Fraction(1, 2))
+
+
+def hours(seconds: int) -> str:
+    """Booked hours with at most one decimal: 12,5."""
+    value = (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return format_decimal(value, format="#,##0.#")
+
+
+def money(cents: int | None) -> str:
+    return "—" if cents is None else euro(cents)

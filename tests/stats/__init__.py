@@ -1,0 +1,1 @@
+"""Reach statistics, host notes and maatschappelijk rendement."""
