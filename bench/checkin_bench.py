@@ -63,6 +63,7 @@ from bench.booking_bench import (  # noqa: E402
     percentile,
 )
 
+APP_MODULE = "bench._checkin_app:app"
 PG_BENCH_DB = "buurthuis_checkin_bench"  # not booking_bench's database: both may run
 TARGET_TAPS_PER_S = 300.0
 SLOT_SECONDS = 30
@@ -212,6 +213,28 @@ class Server:
         return result
 
 
+def machine_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU jiffies of the whole machine since boot, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
+
+
+def postgres_cpu_seconds() -> float:
+    """utime+stime of every `postgres` process on the machine (ours and anyone else's)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+            if head.split("(", 1)[1] == "postgres":
+                fields = tail.split()
+                total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
+
+
 def _children(parent: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -234,7 +257,7 @@ def gunicorn(
         **os.environ,
         "BENCH_DATABASE_URL": url,
         "BENCH_SECRET_KEY": secret_key,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     env.pop("BENCH_TRACE_DIR", None)
     if trace is not None:
@@ -250,7 +273,7 @@ def gunicorn(
         str(threads),
         "-b",
         f"127.0.0.1:{port}",
-        "bench._checkin_app:app",
+        APP_MODULE,
     ]
     with logfile.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -330,6 +353,8 @@ class Run:
     generator_cpu_s: float
     server_cpu_s: dict[int, float]
     load_before: float
+    postgres_cpu_s: float = 0.0
+    machine_busy_s: float = 0.0  # all CPU time used on the machine during the run
 
     def of(self, kind: str) -> list[float]:
         return [s.elapsed_ms for s in self.samples if s.kind == kind]
@@ -374,6 +399,8 @@ def run_jobs(server: Server, jobs: list[Job], concurrency: int, rng: random.Rand
 
     load_before = os.getloadavg()[0]
     cpu_before = server.cpu_seconds()
+    postgres_before = postgres_cpu_seconds()
+    machine_before = machine_jiffies()
     own_before = resource.getrusage(resource.RUSAGE_SELF)
     threads = [threading.Thread(target=worker, args=(c,), daemon=True) for c in connections]
     began = time.perf_counter()
@@ -383,7 +410,9 @@ def run_jobs(server: Server, jobs: list[Job], concurrency: int, rng: random.Rand
         thread.join()
     ended = time.perf_counter()
     own_after = resource.getrusage(resource.RUSAGE_SELF)
+    machine_after = machine_jiffies()
     cpu_after = server.cpu_seconds()
+    postgres_after = postgres_cpu_seconds()
     for conn in connections:
         conn.close()
     if samples:
@@ -399,6 +428,8 @@ def run_jobs(server: Server, jobs: list[Job], concurrency: int, rng: random.Rand
         (own_after.ru_utime + own_after.ru_stime) - (own_before.ru_utime + own_before.ru_stime),
         {pid: cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after},
         load_before,
+        postgres_after - postgres_before,
+        (machine_after[0] - machine_before[0]) / CLK_TCK,
     )
 
 
@@ -686,7 +717,7 @@ class Outcome:
     @property
     def tap_rate(self) -> float:
         """New (counted) tablet check-ins per second of the counted run's wall time."""
-        return self.taps.run.count("tap") / self.taps.run.wall_s
+        return _rate(self.taps.run.count("tap"), self.taps.run.wall_s)
 
     def failures(self) -> list[str]:
         t, p = self.taps, self.phones
@@ -717,20 +748,30 @@ class Outcome:
         return found
 
 
+def _rate(count: int, seconds: float) -> float:
+    return count / seconds if count and seconds > 0 else 0.0
+
+
 def _ms(values: list[float], p: int) -> str:
     return f"{percentile(values, p):.1f}" if values else "—"
 
 
 def _cpu_line(name: str, run: Run, requests: int) -> str:
+    """Where the machine's CPU went during a run, in cores (CPU seconds per wall second)."""
     server = sum(run.server_cpu_s.values())
     shares = sorted((v for v in run.server_cpu_s.values() if v > 0.05), reverse=True)
+    ours = server + run.generator_cpu_s + run.postgres_cpu_s
+    others = max(0.0, run.machine_busy_s - ours)
+    wall = run.wall_s or float("nan")
+    requests = requests or 1
     return (
-        f"- {name}: server CPU {server:.1f} s = {server / run.wall_s:.2f} cores "
-        f"({server / requests * 1000:.2f} ms per request; per process "
-        f"{', '.join(f'{v:.1f}' for v in shares)} s); load generator "
-        f"{run.generator_cpu_s:.1f} s = {run.generator_cpu_s / run.wall_s:.2f} cores "
-        f"({run.generator_cpu_s / requests * 1000:.2f} ms per request); "
-        f"1-min load average before: {run.load_before:.2f}"
+        f"- {name}, CPU in cores: machine busy {run.machine_busy_s / wall:.2f} of "
+        f"{os.cpu_count()}; gunicorn {server / wall:.2f} ({server / requests * 1000:.2f} ms "
+        f"per request; per process {', '.join(f'{v:.1f}' for v in shares)} s); "
+        f"postgres processes {run.postgres_cpu_s / wall:.2f}; load generator "
+        f"{run.generator_cpu_s / wall:.2f} ({run.generator_cpu_s / requests * 1000:.2f} ms "
+        f"per request); other processes on the machine {others / wall:.2f}; 1-min load "
+        f"average before {run.load_before:.2f}"
     )
 
 
@@ -749,17 +790,17 @@ def report(o: Outcome, args: argparse.Namespace) -> str:
         "visits found | lost | counted twice |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| floor `GET /healthz` | {len(o.floor.of('floor'))} | {o.floor.wall_s:.1f} | "
-        f"{len(o.floor.of('floor')) / o.floor.wall_s:.0f} | {_ms(o.floor.of('floor'), 50)} | "
+        f"{_rate(len(o.floor.of('floor')), o.floor.wall_s):.0f} | {_ms(o.floor.of('floor'), 50)} | "
         f"{_ms(o.floor.of('floor'), 95)} | | | | |",
         f"| tablet taps, all (new + replays) | {len(all_taps)} | {run.wall_s:.1f} | "
-        f"{len(all_taps) / run.wall_s:.0f} | {_ms(all_taps, 50)} | {_ms(all_taps, 95)} | "
+        f"{_rate(len(all_taps), run.wall_s):.0f} | {_ms(all_taps, 50)} | {_ms(all_taps, 95)} | "
         f"{t.expected_ids} | {t.found_ids} | {t.lost} | {t.duplicates} |",
         f"| tablet check-ins, new (201) | {len(taps)} | | **{o.tap_rate:.0f}** | "
         f"{_ms(taps, 50)} | {_ms(taps, 95)} | | | | |",
         f"| tablet replays (200, counted false) | {len(replays)} | | | {_ms(replays, 50)} | "
         f"{_ms(replays, 95)} | 0 new | {t.new_rows - t.expected_ids} new | | |",
         f"| phone check-ins (GET + POST) | {len(phone_all)} | {p.run.wall_s:.1f} | "
-        f"{len(phone_all) / p.run.wall_s:.0f} | {_ms(phone_all, 50)} | {_ms(phone_all, 95)} | "
+        f"{_rate(len(phone_all), p.run.wall_s):.0f} | {_ms(phone_all, 50)} | {_ms(phone_all, 95)} | "
         f"{len(phone_all)} | {p.new_rows} | {len(phone_all) - p.new_rows} | "
         f"{len(phone_all) - p.distinct_devices if p.new_rows == len(phone_all) else '?'} |",
         f"| phone `GET /k/<token>` | {len(p.run.of('phone_get'))} | | | "

@@ -44,11 +44,11 @@ def extract(cfg: str = "babel.cfg") -> dict[str, list[str]]:
                 "N_",
                 "-o",
                 str(pot),
-                "--quiet",
                 ".",
             ],
             cwd=ROOT,
             check=True,
+            capture_output=True,
         )
         with pot.open("rb") as fh:
             catalog = read_po(fh)
@@ -62,7 +62,7 @@ def problems_for(locale: str, wanted: set[str]) -> list[str]:
     with path.open("rb") as fh:
         catalog = read_po(fh)
     problems = []
-    for msgid in sorted(wanted):
+    for msgid in sorted(wanted, key=str):
         message = catalog.get(msgid)
         text = message.string if message else None
         if isinstance(text, tuple | list):

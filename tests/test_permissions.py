@@ -128,6 +128,24 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     # mailbox (calendars issue)
     "mailbox.outbox": ("GET", "/post", "302 404 404 404 200 200 200"),
     "mailbox.mail": ("GET", "/post/999999", "302 404 404 404 404 404 404"),
+    # stats (kiosk issue); /bereik/ and /bereik/rendement send staff on to their first house
+    "stats.overview": ("GET", "/bereik/", "302 404 302 302 302 302 200"),
+    "stats.house": ("GET", "/bereik/{house}", "302 404 200 200 200 404 200"),
+    "stats.export_house": ("GET", "/bereik/{house}/export.csv", "302 404 404 200 200 404 200"),
+    "stats.export_all": ("GET", "/bereik/export.csv", "302 404 404 404 404 404 200"),
+    "stats.rendement_house": ("GET", "/bereik/{house}/rendement", "302 404 404 200 200 404 200"),
+    "stats.rendement_house_csv": (
+        "GET",
+        "/bereik/{house}/rendement.csv",
+        "302 404 404 200 200 404 200",
+    ),
+    "stats.rendement_all": ("GET", "/bereik/rendement", "302 404 404 302 302 302 200"),
+    "stats.rendement_all_csv": ("GET", "/bereik/rendement.csv", "302 404 404 404 404 404 200"),
+    "api.stats_reach": (
+        "GET",
+        "/api/v1/stats/reach?house={house}&from=2026-03-02&to=2026-03-08",
+        "401 404 404 200 200 404 200",
+    ),
 }
 UNCHECKED = {"static"}
 # POST routes on one object, each tested for every role in its own module (tests/beheer/)
@@ -144,6 +162,8 @@ COVERED_ELSEWHERE = {
     # feeds: tests/feeds/
     "feeds.revoke",
     "api.revoke_feed",
+    # stats: tests/stats/ (host notes)
+    "stats.add_note",
 }
 SLOT = (datetime.now(UTC) + timedelta(days=3), datetime.now(UTC) + timedelta(days=3, hours=1))
 

@@ -13,6 +13,7 @@ _AMOUNT = re.compile(
     """,
     re.VERBOSE,
 )
+_ENGLISH_DECIMAL = re.compile(r"\d+\.\d{1,2}")
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 
@@ -53,10 +54,13 @@ def _strip_sign_and_symbol(text: str) -> tuple[bool, str]:
 def parse_euro(text: str) -> int:
     """Read an amount typed in a Dutch form ("12,50", "€ 1.234,56", "12,-") as cents.
 
-    A dot is only accepted as a thousands separator ("1.234"), never as a decimal point,
-    because guessing between "12.50" and "1.250" would silently charge the wrong amount.
+    A dot is a thousands separator ("1.234") — except when it is the only separator and
+    one or two digits follow it ("12.50", as English pages show money): that can never be
+    Dutch thousands grouping, so it is read as a decimal point without guessing.
     """
     negative, body = _strip_sign_and_symbol(text)
+    if _ENGLISH_DECIMAL.fullmatch(body):
+        body = body.replace(".", ",")
     match = _AMOUNT.fullmatch(body)
     if match is None:
         raise ValueError(f"not a euro amount: {text!r}")

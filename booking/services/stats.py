@@ -21,10 +21,9 @@ in one transaction, so no day is in both. What a roll-up cannot give:
   give an exact `COUNT(DISTINCT device_hash)`; rolled-up days add their stored counts as
   an *upper bound*, and `Reach.devices_exact` says whether any were added.
 
-Roll-up keys, as this module reads them (the retention job must write the same):
-`area_key` is the area id (or its name), `elders`, `geen_antwoord`, or "" for no answer;
-`age_group` is one of `AGE_GROUPS` or "" for no answer; `first_time` is "true", "false"
-or "" (also "ja"/"nee" are read).
+Roll-up keys, as `booking.jobs.rollup_visits` writes them: `area_key` is the area's
+name, `elders`, `geen_antwoord`, or "" for no answer; `age_group` one of `AGE_GROUPS` or
+""; `first_time` "ja", "nee" or "" ("true"/"false" are read too).
 
 Device hashes are keyed per house, so one phone in two houses is two devices; distinct
 devices over several houses are the sum per house, as the design intends.
@@ -305,14 +304,10 @@ def _area_key(area_id: int | None, answer: str | None, names: dict[int, str]) ->
     return UNKNOWN
 
 
-def _rollup_area_key(stored: str, names: dict[int, str]) -> str:
-    if not stored:
-        return UNKNOWN
-    if stored in (AREA_ELSEWHERE, AREA_NO_ANSWER):
-        return stored
-    if stored.isdigit():
-        return names.get(int(stored), UNKNOWN)
-    return stored if stored in names.values() else UNKNOWN
+def _rollup_area_key(stored: str | None) -> str:
+    """The job keeps the area's *name* (or the answer), so a renamed or removed area keeps
+    its own line rather than vanishing into "onbekend"."""
+    return stored or UNKNOWN
 
 
 def _first_time_of(stored: str | None) -> bool | None:
@@ -417,7 +412,7 @@ def reach(period: Period, scope: Scope) -> Reach:
         )
         or 0
     )
-    _add_rollups(result, scope, period, names)
+    _add_rollups(result, scope, period)
     return result
 
 
@@ -431,7 +426,7 @@ def _add_answers(
         result.first_visits += count
 
 
-def _add_rollups(result: Reach, scope: Scope, period: Period, names: dict[int, str]) -> None:
+def _add_rollups(result: Reach, scope: Scope, period: Period) -> None:
     conditions = _rollup_conditions(scope, period)
     if conditions is None:
         return
@@ -460,7 +455,7 @@ def _add_rollups(result: Reach, scope: Scope, period: Period, names: dict[int, s
         _add_answers(
             result,
             channel,
-            _rollup_area_key(area_key, names),
+            _rollup_area_key(area_key),
             age_key,
             _first_time_of(first),
             visits,
@@ -613,7 +608,6 @@ def reach_per_house(
     scope = Scope(tuple(rows), include_suspicious=include_suspicious)
     vulnerable_ids = set(db.session.scalars(select(Area.id).where(Area.vulnerable.is_(True))))
     vulnerable_names = set(db.session.scalars(select(Area.name).where(Area.vulnerable.is_(True))))
-    names = _area_names()
     conditions = _visit_conditions(scope, period)
     grouped = (
         select(Visit.house_id, Visit.channel, Visit.first_time, Visit.area_id, func.count())
@@ -645,7 +639,7 @@ def reach_per_house(
     )
     for house_id, channel, first, area_key, visits, devices in db.session.execute(rolled):
         row = rows[house_id]
-        key = _rollup_area_key(area_key, names)
+        key = _rollup_area_key(area_key)
         _add_house(
             row, channel, _first_time_of(first) is True, key in vulnerable_names, int(visits or 0)
         )

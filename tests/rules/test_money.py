@@ -36,6 +36,8 @@ def test_format_euro_refuses_anything_but_integer_cents(bad: object) -> None:
     ("text", "cents"),
     [
         ("12,50", 1250),
+        ("12.50", 1250),
+        ("0.5", 50),
         ("€ 12,50", 1250),
         ("€12,50", 1250),
         ("12,50 €", 1250),
@@ -65,8 +67,6 @@ def test_parse_euro_reads_what_people_type(text: str, cents: int) -> None:
         "€",
         "abc",
         "12,505",
-        "12.50",
-        "1.23",
         "1.2345",
         "12,",
         ",50",

@@ -54,17 +54,40 @@ def add_rollup(app: Flask) -> Callable[..., None]:
 def add_booking(app: Flask) -> Callable[..., int]:
     """A booking row with a frozen price, as the booking service would have stored it."""
 
-    def add(organiser_id: int, room_id: int, start: datetime, end: datetime, *,
-            status: str = "bevestigd", priority_class: int = 1, tariff_group: str = "T1",
-            amount_cents: int = 0, list_price_cents: int = 0, title: str = "Koffieochtend") -> int:
+    def add(
+        organiser_id: int,
+        room_id: int,
+        start: datetime,
+        end: datetime,
+        *,
+        status: str = "bevestigd",
+        priority_class: int = 1,
+        tariff_group: str = "T1",
+        amount_cents: int = 0,
+        list_price_cents: int = 0,
+        title: str = "Koffieochtend",
+    ) -> int:
         with app.app_context():
             booking = Booking(
-                room_id=room_id, organiser_id=organiser_id, title=title, public=True,
-                start=start, end=end, status=status, tariff_group=tariff_group,
-                priority_class=priority_class, amount_cents=amount_cents,
-                list_price_cents=list_price_cents, organiser_kind="bewoners", open_to_all=True,
-                membership_required=False, contribution_cents=0, profit_making=False,
-                subsidised=False, mainly_meeting=True, gives_in_return=False,
+                room_id=room_id,
+                organiser_id=organiser_id,
+                title=title,
+                public=True,
+                start=start,
+                end=end,
+                status=status,
+                tariff_group=tariff_group,
+                priority_class=priority_class,
+                amount_cents=amount_cents,
+                list_price_cents=list_price_cents,
+                organiser_kind="bewoners",
+                open_to_all=True,
+                membership_required=False,
+                contribution_cents=0,
+                profit_making=False,
+                subsidised=False,
+                mainly_meeting=True,
+                gives_in_return=False,
             )
             db.session.add(booking)
             db.session.commit()

@@ -29,14 +29,39 @@ def house(make_house):
 
 def test_counts_and_breakdowns_of_hand_made_visits(app, house, add_visits, make_house):
     make_house("elders-huis", area="Lith")  # another area, to answer with
-    add_visits(house, at(MON, 10, 15), 3, channel="qr", area="Ruwaard", age_group="67+",
-               first_time=True, device_hash="a")
-    add_visits(house, at(MON, 10, 45), 3, channel="qr", area="Lith", age_group="18-29",
-               first_time=False, device_hash="b")
+    add_visits(
+        house,
+        at(MON, 10, 15),
+        3,
+        channel="qr",
+        area="Ruwaard",
+        age_group="67+",
+        first_time=True,
+        device_hash="a",
+    )
+    add_visits(
+        house,
+        at(MON, 10, 45),
+        3,
+        channel="qr",
+        area="Lith",
+        age_group="18-29",
+        first_time=False,
+        device_hash="b",
+    )
     add_visits(house, at(MON + timedelta(days=1), 14, 40), 4, channel="tablet")
-    add_visits(house, at(MON + timedelta(days=2), 22, 30), 2, channel="poster",
-               area_answer="elders", age_group="geen_antwoord", device_hash="a")
-    add_visits(house, at(MON + timedelta(days=2), 12), 1, channel="tally", area_answer="geen_antwoord")
+    add_visits(
+        house,
+        at(MON + timedelta(days=2), 22, 30),
+        2,
+        channel="poster",
+        area_answer="elders",
+        age_group="geen_antwoord",
+        device_hash="a",
+    )
+    add_visits(
+        house, at(MON + timedelta(days=2), 12), 1, channel="tally", area_answer="geen_antwoord"
+    )
     result = reach(app, house_ids=(house.id,))
     assert result.visits == 13
     assert result.distinct_devices == 2
@@ -46,8 +71,15 @@ def test_counts_and_breakdowns_of_hand_made_visits(app, house, add_visits, make_
     assert result.by_area["Ruwaard"] == 3 and result.by_area["Lith"] == 3
     assert result.by_area["elders"] == 2 and result.by_area["geen_antwoord"] == 1
     assert result.by_area["onbekend"] == 4
-    assert result.by_age == {"0-17": 0, "18-29": 3, "30-49": 0, "50-66": 0, "67+": 3,
-                             "geen_antwoord": 2, "onbekend": 5}
+    assert result.by_age == {
+        "0-17": 0,
+        "18-29": 3,
+        "30-49": 0,
+        "50-66": 0,
+        "67+": 3,
+        "geen_antwoord": 2,
+        "onbekend": 5,
+    }
     assert result.by_weekday == [6, 4, 3, 0, 0, 0, 0]
     assert result.by_hour[10] == 6 and result.by_hour[14] == 4 and result.by_hour[22] == 2
     assert result.by_hour[12] == 1 and sum(result.by_hour) == 13
@@ -83,10 +115,19 @@ def test_suspicious_visits_are_left_out_unless_asked(app, house, add_visits):
 
 
 def test_rolled_up_days_and_raw_visits_add_up(app, house, add_visits, add_rollup):
-    add_visits(house, at(MON + timedelta(days=3), 10), 4, channel="qr", device_hash="x",
-               first_time=True)
-    add_rollup(house, MON, 6, channel="qr", area_key="elders", age_group="30-49",
-               first_time="true", distinct_devices=3)
+    add_visits(
+        house, at(MON + timedelta(days=3), 10), 4, channel="qr", device_hash="x", first_time=True
+    )
+    add_rollup(
+        house,
+        MON,
+        6,
+        channel="qr",
+        area_key="elders",
+        age_group="30-49",
+        first_time="true",
+        distinct_devices=3,
+    )
     add_rollup(house, MON, 2, channel="tally", distinct_devices=0)
     add_rollup(house, MON + timedelta(days=1), 5, channel="qr", suspicious=True)
     add_rollup(house, MON - timedelta(days=1), 50)  # outside the period
@@ -178,19 +219,27 @@ def test_comparison_per_house_marks_vulnerable_areas(app, make_house, add_visits
 
 
 def test_period_rules():
-    assert stats.parse_period("2026-01-01", "2026-03-31") == stats.Period(date(2026, 1, 1),
-                                                                          date(2026, 3, 31))
+    assert stats.parse_period("2026-01-01", "2026-03-31") == stats.Period(
+        date(2026, 1, 1), date(2026, 3, 31)
+    )
     stats.parse_period("2024-01-01", "2025-12-31")  # exactly two years
-    for first, last in [("2026-13-01", "2026-12-01"), ("1-1-2026", "2026-02-01"),
-                        ("2026-02-30", "2026-03-01"), ("2026-03-01", "2026-02-01"),
-                        ("2024-01-01", "2026-01-01"), ("9999-12-31", "9999-12-31"),
-                        ("", "2026-01-01"), (None, None)]:
+    for first, last in [
+        ("2026-13-01", "2026-12-01"),
+        ("1-1-2026", "2026-02-01"),
+        ("2026-02-30", "2026-03-01"),
+        ("2026-03-01", "2026-02-01"),
+        ("2024-01-01", "2026-01-01"),
+        ("9999-12-31", "9999-12-31"),
+        ("", "2026-01-01"),
+        (None, None),
+    ]:
         with pytest.raises(stats.StatsError):
             stats.parse_period(first, last)
     today = date(2026, 11, 24)
     assert stats.default_period(today) == stats.Period(date(2026, 7, 1), date(2026, 9, 30))
-    assert stats.previous_quarter(date(2026, 2, 1)) == stats.Period(date(2025, 10, 1),
-                                                                    date(2025, 12, 31))
+    assert stats.previous_quarter(date(2026, 2, 1)) == stats.Period(
+        date(2025, 10, 1), date(2025, 12, 31)
+    )
     assert stats.previous_month(today) == stats.Period(date(2026, 10, 1), date(2026, 10, 31))
     assert stats.this_month(today) == stats.Period(date(2026, 11, 1), today)
     assert stats.this_quarter(today) == stats.Period(date(2026, 10, 1), today)
@@ -202,17 +251,58 @@ def test_period_rules():
 def test_rendement_hours_rent_and_per_visit(app, house, add_booking, add_visits, make_user):
     organiser = make_user()
     room = house.room_ids[0]
-    add_booking(organiser.id, room, at(MON, 10), at(MON, 12), priority_class=1,
-                tariff_group="T1", amount_cents=0, list_price_cents=5000)
-    add_booking(organiser.id, room, at(MON, 13), at(MON, 14, 30), priority_class=3,
-                tariff_group="T3", amount_cents=3000, list_price_cents=3000,
-                status="onder_voorbehoud")
-    add_booking(organiser.id, room, at(MON, 15), at(MON, 16), priority_class=2,
-                tariff_group="T2", amount_cents=1000, list_price_cents=2000, status="geannuleerd")
-    add_booking(organiser.id, room, at(MON, 17), at(MON, 18), priority_class=2,
-                tariff_group="T2", amount_cents=1000, list_price_cents=2000, status="aangevraagd")
-    add_booking(organiser.id, room, at(MON - timedelta(days=1), 10), at(MON - timedelta(days=1), 11),
-                priority_class=1, tariff_group="T1", list_price_cents=9999)  # before the period
+    add_booking(
+        organiser.id,
+        room,
+        at(MON, 10),
+        at(MON, 12),
+        priority_class=1,
+        tariff_group="T1",
+        amount_cents=0,
+        list_price_cents=5000,
+    )
+    add_booking(
+        organiser.id,
+        room,
+        at(MON, 13),
+        at(MON, 14, 30),
+        priority_class=3,
+        tariff_group="T3",
+        amount_cents=3000,
+        list_price_cents=3000,
+        status="onder_voorbehoud",
+    )
+    add_booking(
+        organiser.id,
+        room,
+        at(MON, 15),
+        at(MON, 16),
+        priority_class=2,
+        tariff_group="T2",
+        amount_cents=1000,
+        list_price_cents=2000,
+        status="geannuleerd",
+    )
+    add_booking(
+        organiser.id,
+        room,
+        at(MON, 17),
+        at(MON, 18),
+        priority_class=2,
+        tariff_group="T2",
+        amount_cents=1000,
+        list_price_cents=2000,
+        status="aangevraagd",
+    )
+    add_booking(
+        organiser.id,
+        room,
+        at(MON - timedelta(days=1), 10),
+        at(MON - timedelta(days=1), 11),
+        priority_class=1,
+        tariff_group="T1",
+        list_price_cents=9999,
+    )  # before the period
     add_visits(house, at(MON, 10), 7, first_time=True)
     add_visits(house, at(MON, 11), 5)
     with app.app_context():
@@ -232,8 +322,16 @@ def test_rendement_per_visit_is_none_without_visits_and_uses_real_duration(
     night = date(2026, 10, 25)  # clocks go back: 02:00-03:00 happens twice
     start = datetime(2026, 10, 24, 23, 0, tzinfo=UTC)  # 01:00 CEST
     end = datetime(2026, 10, 25, 2, 0, tzinfo=UTC)  # 03:00 CET: three real hours
-    add_booking(organiser.id, house.room_ids[0], start, end, priority_class=4,
-                tariff_group="T4", amount_cents=9000, list_price_cents=6000)
+    add_booking(
+        organiser.id,
+        house.room_ids[0],
+        start,
+        end,
+        priority_class=4,
+        tariff_group="T4",
+        amount_cents=9000,
+        list_price_cents=6000,
+    )
     with app.app_context():
         (row,) = stats.rendement(stats.Period(night, night), [house.id])
         total = stats.rendement_total([row])
@@ -252,8 +350,14 @@ def test_a_host_writes_a_note_with_an_audit_entry(app, house, make_user, add_boo
     booking = add_booking(organiser.id, house.room_ids[0], at(MON, 10), at(MON, 12))
     now = datetime(2026, 3, 5, 12, tzinfo=UTC)
     with app.app_context():
-        note = stats.add_note(db.session.get(User, host.id), house.id, MON,
-                              "  Twee nieuwe buren kwamen mee.  ", now, booking_id=booking)
+        note = stats.add_note(
+            db.session.get(User, host.id),
+            house.id,
+            MON,
+            "  Twee nieuwe buren kwamen mee.  ",
+            now,
+            booking_id=booking,
+        )
         db.session.commit()
         stored = db.session.get(HostNote, note.id)
         assert stored.text == "Twee nieuwe buren kwamen mee." and stored.booking_id == booking
@@ -265,8 +369,9 @@ def test_a_host_writes_a_note_with_an_audit_entry(app, house, make_user, add_boo
         assert stats.notes([house.id], WEEK, booking_id=booking + 1) == []
 
 
-def test_notes_are_refused_for_the_wrong_people_and_input(app, house, make_house, make_user,
-                                                            add_booking):
+def test_notes_are_refused_for_the_wrong_people_and_input(
+    app, house, make_house, make_user, add_booking
+):
     other = make_house("ander-huis")
     host = make_user("gastheer", house)
     resident = make_user()
@@ -295,3 +400,37 @@ def test_notes_are_refused_for_the_wrong_people_and_input(app, house, make_house
             db.session.rollback()
         assert db.session.query(HostNote).count() == 0
         assert db.session.query(AuditEntry).filter_by(action="host_note_added").count() == 0
+
+
+def test_the_retention_job_changes_no_figure_but_the_hour(app, house, add_visits, make_house):
+    """Visits rolled up by the real job count the same as before, in every breakdown."""
+    from booking.jobs import rollup_visits
+
+    make_house("lith-huis", area="Lith")
+    old = date(2025, 3, 4)  # a Tuesday, long before the 13 months of retention
+    add_visits(
+        house,
+        at(old, 10),
+        6,
+        channel="qr",
+        area="Lith",
+        age_group="30-49",
+        first_time=True,
+        device_hash="p",
+    )
+    add_visits(house, at(old, 15), 2, channel="poster", area_answer="elders", device_hash="q")
+    add_visits(house, at(old, 16), 3, channel="tally", suspicious=True)
+    add_visits(house, at(old + timedelta(days=1), 9), 4, channel="tablet", first_time=False)
+    period = stats.Period(date(2025, 3, 1), date(2025, 3, 31))
+    before = reach(app, period, house_ids=(house.id,))
+    with app.app_context():
+        rollup_visits(datetime(2026, 11, 1, 12, tzinfo=UTC))
+        assert db.session.query(stats.Visit).count() == 0
+    after = reach(app, period, house_ids=(house.id,))
+    assert after.visits == before.visits == 12
+    for name in ("by_channel", "by_area", "by_age", "by_day", "first_visits", "by_weekday"):
+        assert getattr(after, name) == getattr(before, name), name
+    assert after.by_hour[stats.UNKNOWN_HOUR] == 12 and sum(after.by_hour[:24]) == 0
+    assert before.distinct_devices == 2 and after.distinct_devices == 2
+    assert not after.devices_exact
+    assert reach(app, period, house_ids=(house.id,), include_suspicious=True).visits == 15
