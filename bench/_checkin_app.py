@@ -9,6 +9,10 @@ with two differences that the kiosk needs:
 - the rate limiter is off (RATELIMIT_ENABLED=False): the product limits `/kiosk/tik` and
   the phone POST to 120/min per address (and phones to 10/min per device), and every
   request of a loopback benchmark comes from 127.0.0.1.
+
+With BENCH_TRACE_DIR set (`checkin_bench.py --trace`) each worker also writes one JSON line
+per request: SQL statements, time in SQL, and time waiting for and holding SQLite's
+write lock, measured with engine/session events and a WSGI wrapper in this module.
 """
 
 from __future__ import annotations

@@ -9,10 +9,22 @@ keep-alive connections, fires
 - N tablet taps (`POST /kiosk/tik`, a unique uuid4 client id each) spread over the 13
   kiosks, plus a replay of 10 % of those client ids (an offline queue sent again),
   mixed into the same run once their first answer came back;
+- 50 more client ids sent twice at the same moment on two connections (a retry while the
+  first request is still being answered): one must answer 201, the other 200;
 - M phone check-ins (`GET /k/<token>`, then `POST` it with the form's csrf_token), each
-  phone with its own cookie jar, then the POST again for 100 of them;
+  phone with its own cookie jar, then the POST again for 100 of them (same device cookie:
+  nothing more may be counted), and 50 more phones that POST twice at the same moment
+  (a double tap on *Inchecken*);
 
 and checks in SQL that every unique client id and every phone made exactly one visit.
+
+The demo houses are opened around the clock in the benchmark database, so every
+check-in takes the daytime path whatever the hour; the tablets poll `/kiosk/status.json`
+before each run, as their page does. QR tokens are signed in this process with
+`kiosk.services.qr_token` and a SECRET_KEY shared with the server (BENCH_SECRET_KEY).
+The app (bench/_checkin_app.py) runs with the rate limiter off. `--trace` makes the server
+write, per request, the number of SQL statements, the time in SQL, and the time spent
+waiting for and holding SQLite's write lock; the report then shows them.
 
     .venv/bin/python bench/checkin_bench.py --db both     # --db sqlite|postgresql|both
 
@@ -56,7 +68,6 @@ from bench.booking_bench import (  # noqa: E402
     AMSTERDAM,
     PG_ADMIN_URL,
     BenchError,
-    _tail,
     _wait_healthy,
     free_port,
     log,
@@ -66,7 +77,6 @@ from bench.booking_bench import (  # noqa: E402
 APP_MODULE = "bench._checkin_app:app"
 PG_BENCH_DB = "buurthuis_checkin_bench"  # not booking_bench's database: both may run
 TARGET_TAPS_PER_S = 300.0
-SLOT_SECONDS = 30
 TOKEN_HORIZON = timedelta(minutes=90)  # QR tokens are signed ahead for this long
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 ALREADY = "U was al ingecheckt"
@@ -110,14 +120,16 @@ class Tablet:
     kiosk_id: int
     house: str
     credential: str
-    tokens: dict[int, str]  # QR token per 30-second slot, signed ahead
+    tokens: dict[int, str]  # QR token per time slot (kiosk.tokens.slot_of), signed ahead
+    slot_seconds: int
 
     def token(self) -> str:
-        slot = int(time.time()) // SLOT_SECONDS
+        """The token the kiosk shows now (its QR changes every slot)."""
+        slot = int(time.time()) // self.slot_seconds
         try:
             return self.tokens[slot]
         except KeyError:
-            raise BenchError(f"no QR token signed for slot {slot}: the run took too long")
+            raise BenchError(f"no QR token signed for slot {slot}: the run took too long") from None
 
 
 @dataclass
@@ -172,8 +184,10 @@ def prepare(url: str, secret_key: str) -> Prepared:
             moment = now
             while moment <= now + TOKEN_HORIZON:
                 signed[kiosks.tokens.slot_of(moment)] = kiosks.qr_token(kiosk, moment)
-                moment += timedelta(seconds=SLOT_SECONDS)
-            tablets.append(Tablet(kiosk.id, house.slug, credential, signed))
+                moment += timedelta(seconds=kiosks.tokens.SLOT_SECONDS)
+            tablets.append(
+                Tablet(kiosk.id, house.slug, credential, signed, kiosks.tokens.SLOT_SECONDS)
+            )
         db.session.remove()
         db.engine.dispose()
     log(f"paired {len(tablets)} kiosks")
@@ -384,7 +398,7 @@ def run_jobs(server: Server, jobs: list[Job], concurrency: int, rng: random.Rand
                 with lock:
                     errors.append(str(failure))
                 continue
-            except Exception as error:  # noqa: BLE001 - reported, makes the run fail
+            except Exception as error:  # reported; makes the run fail
                 with lock:
                     errors.append(f"{type(error).__name__}: {error}")
                 conn.reconnect()
@@ -472,6 +486,29 @@ def tap_job(
     return job
 
 
+def race_job(
+    tablet: Tablet, client_id: str, barrier: threading.Barrier, answers: dict[str, list[Any]]
+) -> Job:
+    """Half of a pair: the same client id sent on two connections at the same moment
+    (a retry fired while the first request is still being answered)."""
+    body = json.dumps({"client_id": client_id}).encode()
+    headers = {"Content-Type": "application/json", "Cookie": f"bh_kiosk={tablet.credential}"}
+
+    def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
+        barrier.wait(timeout=60)
+        status, _headers, data, started, elapsed = conn.send("POST", "/kiosk/tik", body, headers)
+        try:
+            counted = json.loads(data).get("counted")
+        except (ValueError, AttributeError):
+            counted = None
+        answers.setdefault(client_id, []).append((status, counted))
+        if status not in (200, 201):
+            raise Failure(f"simultaneous tap {client_id} answered {status} {data[:200]!r}")
+        return [Sample("race", started, elapsed)], []
+
+    return job
+
+
 @dataclass
 class TapResult:
     warmup: Run
@@ -485,6 +522,9 @@ class TapResult:
     unexpected: int
     duplicates: int
     reasons: dict[str, int]
+    race: Run
+    race_pairs: int
+    race_answers: Counter[tuple[tuple[int, Any], ...]]
 
 
 def run_taps(
@@ -508,16 +548,24 @@ def run_taps(
     heartbeat(server, prepared)
     log(f"tablet warm-up: {args.warmup} taps")
     warmup = run_jobs(server, taps(args.warmup, 0, 0.0, "warmup"), args.concurrency, rng)
-    log(f"tablet run: {args.taps} taps + {args.replay:.0%} replayed, {args.concurrency} connections")
+    log(f"tablet run: {args.taps} taps + {args.replay:.0%} replayed, {args.concurrency} conns")
     run = run_jobs(server, taps(args.taps, args.warmup, args.replay, "tap"), args.concurrency, rng)
     log(f"tablet run took {run.wall_s:.1f} s")
+    race_answers: dict[str, list[Any]] = {}
+    pairs = []
+    for n in range(args.races):
+        client_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        tablet, barrier = tablets[n % len(tablets)], threading.Barrier(2)
+        pairs += [race_job(tablet, client_id, barrier, race_answers) for _ in range(2)]
+    log(f"simultaneous duplicates: {args.races} client ids sent twice at the same moment")
+    race = run_jobs(server, pairs, max(2, args.concurrency), rng)
     rows = sql(
         prepared.url,
         "SELECT client_id, channel FROM visit WHERE id > :base ORDER BY id",
         base=base_id,
     )
     found = [client_id for client_id, _channel in rows]
-    expected = set(answers)
+    expected = set(answers) | set(race_answers)
     reasons = dict(
         sql(
             prepared.url,
@@ -538,6 +586,9 @@ def run_taps(
         unexpected=len(set(found) - expected),
         duplicates=len(found) - len(set(found)),
         reasons={k or "—": v for k, v in reasons.items()},
+        race=race,
+        race_pairs=args.races,
+        race_answers=Counter(tuple(sorted(a)) for a in race_answers.values()),
     )
 
 
@@ -565,15 +616,7 @@ def phone_job(phone: Phone) -> Job:
     """A fresh phone: open the QR link, then press *Inchecken*."""
 
     def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
-        path = f"/k/{phone.tablet.token()}"
-        status, headers, data, started, get_ms = conn.send("GET", path, None, {})
-        if status != 200:
-            raise Failure(f"GET {path} answered {status}")
-        phone.keep(headers)
-        match = CSRF_FIELD.search(data.decode())
-        if match is None or "bh_apparaat" not in phone.jar:
-            raise Failure(f"GET {path}: no csrf_token or no device cookie")
-        phone.csrf = match.group(1)
+        path, started, get_ms = open_phone(conn, phone)
         status, headers, data, _started, post_ms = post_phone(conn, phone, path)
         if status != 302 or not headers.get("Location", "").endswith("/k/vragen"):
             raise Failure(f"POST {path} answered {status} {data[:200]!r}")
@@ -585,6 +628,20 @@ def phone_job(phone: Phone) -> Job:
         ], []
 
     return job
+
+
+def open_phone(conn: Connection, phone: Phone) -> tuple[str, float, float]:
+    """GET the QR link: keep the cookies and the form's csrf_token; (path, started, ms)."""
+    path = f"/k/{phone.tablet.token()}"
+    status, headers, data, started, elapsed = conn.send("GET", path, None, phone.cookie_header())
+    if status != 200:
+        raise Failure(f"GET {path} answered {status}")
+    phone.keep(headers)
+    match = CSRF_FIELD.search(data.decode())
+    if match is None or "bh_apparaat" not in phone.jar:
+        raise Failure(f"GET {path}: no csrf_token or no device cookie")
+    phone.csrf = match.group(1)
+    return path, started, elapsed
 
 
 def post_phone(
@@ -613,6 +670,19 @@ def repeat_job(phone: Phone) -> Job:
     return job
 
 
+def double_post_job(phone: Phone, path: str, barrier: threading.Barrier) -> Job:
+    """Half of a double tap on *Inchecken*: the same phone POSTs twice at the same moment."""
+
+    def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
+        barrier.wait(timeout=60)
+        status, _headers, data, started, elapsed = post_phone(conn, phone, path)
+        if status != 302:
+            raise Failure(f"double POST {path} answered {status} {data[:200]!r}")
+        return [Sample("phone_race", started, elapsed)], []
+
+    return job
+
+
 @dataclass
 class PhoneResult:
     run: Run
@@ -620,6 +690,15 @@ class PhoneResult:
     new_rows: int
     distinct_devices: int
     rows_after_repeat: int
+    race: Run
+    race_phones: int
+    race_rows: int
+    race_devices: int
+    warmed: int  # warm-up check-ins before the run, included in new_rows
+
+    @property
+    def expected(self) -> int:
+        return self.warmed + self.run.count("phone")
 
 
 def run_phones(
@@ -627,10 +706,14 @@ def run_phones(
 ) -> PhoneResult:
     base_id = max_visit_id(prepared.url)
     tablets = prepared.tablets
+    warm = [Phone(tablets[n % len(tablets)]) for n in range(args.phone_warmup)]
     phones = [Phone(tablets[n % len(tablets)]) for n in range(args.phones)]
     heartbeat(server, prepared)
+    log(f"phone warm-up: {len(warm)} phones")
+    warmup = run_jobs(server, [phone_job(p) for p in warm], args.concurrency, rng)
     log(f"phone run: {args.phones} phones (GET + POST), {args.concurrency} connections")
     run = run_jobs(server, [phone_job(p) for p in phones], args.concurrency, rng)
+    run.errors[:0] = warmup.errors
     log(f"phone run took {run.wall_s:.1f} s")
     rows = sql(
         prepared.url,
@@ -642,7 +725,44 @@ def run_phones(
     log(f"phone repeat: {len(again)} phones press again")
     repeat = run_jobs(server, [repeat_job(p) for p in again], args.concurrency, rng)
     after = sql(prepared.url, "SELECT COUNT(*) FROM visit WHERE id > :base", base=base_id)[0][0]
-    return PhoneResult(run, repeat, rows[0], rows[1], after)
+
+    race_base = max_visit_id(prepared.url)
+    doubles = [Phone(tablets[n % len(tablets)]) for n in range(args.phone_races)]
+    log(f"double taps: {len(doubles)} new phones POST twice at the same moment")
+    paths: dict[int, str] = {}
+
+    def opener(phone: Phone) -> Job:
+        def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
+            paths[id(phone)] = open_phone(conn, phone)[0]
+            return [], []
+
+        return job
+
+    opened = run_jobs(server, [opener(p) for p in doubles], args.concurrency, rng)
+    pairs = []
+    for phone in doubles:
+        if id(phone) in paths:
+            barrier = threading.Barrier(2)
+            pairs += [double_post_job(phone, paths[id(phone)], barrier) for _ in range(2)]
+    race = run_jobs(server, pairs, max(2, args.concurrency), rng)
+    race.errors[:0] = opened.errors
+    race_rows = sql(
+        prepared.url,
+        "SELECT COUNT(*), COUNT(DISTINCT device_hash) FROM visit WHERE id > :base",
+        base=race_base,
+    )[0]
+    return PhoneResult(
+        run,
+        repeat,
+        rows[0],
+        rows[1],
+        after,
+        race,
+        len(doubles),
+        race_rows[0],
+        race_rows[1],
+        warmup.count("phone"),
+    )
 
 
 def heartbeat(server: Server, prepared: Prepared) -> None:
@@ -729,20 +849,29 @@ class Outcome:
             )
         if t.replay_answers != Counter({(200, False): t.replays_sent}):
             found.append(f"tablet replays answered {dict(t.replay_answers)}")
-        expected_phones = p.run.count("phone")
-        if p.new_rows != expected_phones or p.distinct_devices != expected_phones:
+        one_each = ((200, False), (201, True))
+        if t.race_answers != Counter({one_each: t.race_pairs} if t.race_pairs else {}):
+            found.append(f"simultaneous duplicates answered {dict(t.race_answers)}")
+        if p.new_rows != p.expected or p.distinct_devices != p.expected:
             found.append(
-                f"phones: {expected_phones} checked in, {p.new_rows} new visits, "
+                f"phones: {p.expected} checked in, {p.new_rows} new visits, "
                 f"{p.distinct_devices} devices"
             )
         if p.rows_after_repeat != p.new_rows:
             found.append(f"phones: the repeat added {p.rows_after_repeat - p.new_rows} visits")
+        if p.race_rows != p.race_phones or p.race_devices != p.race_phones:
+            found.append(
+                f"phones: {p.race_phones} double taps (two POSTs at once) made {p.race_rows} "
+                f"visits from {p.race_devices} devices"
+            )
         for name, run in (
             ("floor", self.floor),
             ("tablet warm-up", t.warmup),
             ("tablet", t.run),
+            ("simultaneous duplicates", t.race),
             ("phones", p.run),
             ("phone repeat", p.repeat),
+            ("phone double taps", p.race),
         ):
             found += [f"{name}: {e}" for e in run.errors[:5]]
         return found
@@ -756,22 +885,24 @@ def _ms(values: list[float], p: int) -> str:
     return f"{percentile(values, p):.1f}" if values else "—"
 
 
-def _cpu_line(name: str, run: Run, requests: int) -> str:
-    """Where the machine's CPU went during a run, in cores (CPU seconds per wall second)."""
+def _cpu_line(name: str, run: Run, requests: int, kind: str) -> str:
+    """Where the machine's CPU went during a run, in cores (CPU seconds per wall second).
+    On SQLite any postgres process is someone else's and counts as other."""
     server = sum(run.server_cpu_s.values())
     shares = sorted((v for v in run.server_cpu_s.values() if v > 0.05), reverse=True)
-    ours = server + run.generator_cpu_s + run.postgres_cpu_s
+    postgres = run.postgres_cpu_s if kind == "postgresql" else 0.0
+    ours = server + run.generator_cpu_s + postgres
     others = max(0.0, run.machine_busy_s - ours)
     wall = run.wall_s or float("nan")
     requests = requests or 1
+    pg = f"postgres processes {postgres / wall:.2f}; " if kind == "postgresql" else ""
     return (
         f"- {name}, CPU in cores: machine busy {run.machine_busy_s / wall:.2f} of "
         f"{os.cpu_count()}; gunicorn {server / wall:.2f} ({server / requests * 1000:.2f} ms "
-        f"per request; per process {', '.join(f'{v:.1f}' for v in shares)} s); "
-        f"postgres processes {run.postgres_cpu_s / wall:.2f}; load generator "
-        f"{run.generator_cpu_s / wall:.2f} ({run.generator_cpu_s / requests * 1000:.2f} ms "
-        f"per request); other processes on the machine {others / wall:.2f}; 1-min load "
-        f"average before {run.load_before:.2f}"
+        f"per request; per process {', '.join(f'{v:.1f}' for v in shares)} s); {pg}"
+        f"load generator {run.generator_cpu_s / wall:.2f} "
+        f"({run.generator_cpu_s / requests * 1000:.2f} ms per request); other processes on "
+        f"the machine {others / wall:.2f}; 1-min load average before {run.load_before:.2f}"
     )
 
 
@@ -787,22 +918,23 @@ def report(o: Outcome, args: argparse.Namespace) -> str:
         f"### {o.kind}",
         "",
         "| measure | requests | wall s | per s | p50 ms | p95 ms | visits expected | "
-        "visits found | lost | counted twice |",
+        "visits found | lost | counted twice or stray |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| floor `GET /healthz` | {len(o.floor.of('floor'))} | {o.floor.wall_s:.1f} | "
         f"{_rate(len(o.floor.of('floor')), o.floor.wall_s):.0f} | {_ms(o.floor.of('floor'), 50)} | "
         f"{_ms(o.floor.of('floor'), 95)} | | | | |",
         f"| tablet taps, all (new + replays) | {len(all_taps)} | {run.wall_s:.1f} | "
         f"{_rate(len(all_taps), run.wall_s):.0f} | {_ms(all_taps, 50)} | {_ms(all_taps, 95)} | "
-        f"{t.expected_ids} | {t.found_ids} | {t.lost} | {t.duplicates} |",
+        f"{t.expected_ids} | {t.found_ids} | {t.lost} | {t.new_rows - t.found_ids} |",
         f"| tablet check-ins, new (201) | {len(taps)} | | **{o.tap_rate:.0f}** | "
         f"{_ms(taps, 50)} | {_ms(taps, 95)} | | | | |",
         f"| tablet replays (200, counted false) | {len(replays)} | | | {_ms(replays, 50)} | "
         f"{_ms(replays, 95)} | 0 new | {t.new_rows - t.expected_ids} new | | |",
         f"| phone check-ins (GET + POST) | {len(phone_all)} | {p.run.wall_s:.1f} | "
-        f"{_rate(len(phone_all), p.run.wall_s):.0f} | {_ms(phone_all, 50)} | {_ms(phone_all, 95)} | "
-        f"{len(phone_all)} | {p.new_rows} | {len(phone_all) - p.new_rows} | "
-        f"{len(phone_all) - p.distinct_devices if p.new_rows == len(phone_all) else '?'} |",
+        f"{_rate(len(phone_all), p.run.wall_s):.0f} | {_ms(phone_all, 50)} | "
+        f"{_ms(phone_all, 95)} | "
+        f"{p.expected} | {p.new_rows} | {max(0, p.expected - p.new_rows)} | "
+        f"{p.new_rows - p.distinct_devices} |",
         f"| phone `GET /k/<token>` | {len(p.run.of('phone_get'))} | | | "
         f"{_ms(p.run.of('phone_get'), 50)} | {_ms(p.run.of('phone_get'), 95)} | | | | |",
         f"| phone `POST /k/<token>` | {len(p.run.of('phone_post'))} | | | "
@@ -814,21 +946,36 @@ def report(o: Outcome, args: argparse.Namespace) -> str:
         f"- target ≥ {TARGET_TAPS_PER_S:.0f} new tablet check-ins/s: {target} "
         f"({o.tap_rate:.0f}/s; {args.concurrency} client connections, "
         f"gunicorn -w {args.workers} -k gthread --threads {args.threads})",
-        f"- tablet: {t.expected_ids} unique client ids ({args.warmup} warm-up + {args.taps}), "
-        f"{t.new_rows} new visit rows, {t.lost} lost, {t.duplicates} counted twice; "
+        f"- tablet: {t.expected_ids} unique client ids ({args.warmup} warm-up + {args.taps} "
+        f"+ {t.race_pairs} sent simultaneously), "
+        f"{t.new_rows} new visit rows, {t.lost} lost, {t.duplicates} with a client id twice, "
+        f"{t.unexpected} with a client id never sent; "
         f"{t.replays_sent} replays answered "
         + ", ".join(
-            f"{k[0]} counted: {json.dumps(k[1])} × {v}"
-            for k, v in t.replay_answers.items()
+            f"{k[0]} counted: {json.dumps(k[1])} × {v}" for k, v in t.replay_answers.items()
         )
         + "; suspicion flags of the new visits: "
         + ", ".join(f"{k} {v}" for k, v in sorted(t.reasons.items())),
-        f"- phones: {len(phone_all)} check-ins, {p.new_rows} new visits with "
+        f"- simultaneous duplicates: {t.race_pairs} client ids sent twice at the same moment "
+        f"on two connections; answers per pair: "
+        + (
+            ", ".join(
+                f"{' + '.join(f'{st} {json.dumps(c)}' for st, c in k)} × {v}"
+                for k, v in t.race_answers.items()
+            )
+            or "—"
+        )
+        + " (their visits are in the counts above)",
+        f"- phones: {p.warmed} warm-up + {len(phone_all)} check-ins, {p.new_rows} new visits "
+        f"with "
         f"{p.distinct_devices} distinct device hashes; {len(p.repeat.of('repeat_post'))} "
         f"repeated POSTs added {p.rows_after_repeat - p.new_rows} visits and /k/vragen said "
         f"'{ALREADY}'",
-        _cpu_line("tablet run", run, len(all_taps)),
-        _cpu_line("phone run", p.run, 2 * len(phone_all)),
+        f"- phone double taps: {p.race_phones} new phones POSTed twice at the same moment "
+        f"(after one GET): {p.race_rows} new visits from {p.race_devices} devices "
+        f"(expected {p.race_phones})",
+        _cpu_line("tablet run", run, len(all_taps), o.kind),
+        _cpu_line("phone run", p.run, 2 * len(phone_all), o.kind),
     ]
     if o.trace:
         lines += [
@@ -887,6 +1034,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replay", type=float, default=0.10, help="share of ids sent again")
     parser.add_argument("--phones", type=int, default=1000, help="phone check-ins")
     parser.add_argument("--repeat-phones", type=int, default=100, help="phones that POST again")
+    parser.add_argument(
+        "--races", type=int, default=50, help="client ids sent twice at the same moment"
+    )
+    parser.add_argument(
+        "--phone-races", type=int, default=50, help="phones that POST twice at the same moment"
+    )
+    parser.add_argument("--phone-warmup", type=int, default=32, help="phones before the run")
     parser.add_argument("--warmup", type=int, default=200, help="tablet taps before the run")
     parser.add_argument("--floor", type=int, default=2000, help="GET /healthz requests")
     parser.add_argument("--concurrency", type=int, default=16, help="client connections")

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
 
 from booking.database import begin_write
 from booking.extensions import db
@@ -112,7 +114,13 @@ def pair(code: str, now: datetime) -> tuple[Kiosk, str]:
 def kiosk_for_credential(credential: str | None) -> Kiosk | None:
     if not credential or len(credential) > 100:
         return None
-    kiosk = db.session.scalar(select(Kiosk).where(Kiosk.credential_hash == _sha(credential)))
+    kiosk = db.session.scalar(
+        select(Kiosk)
+        .where(Kiosk.credential_hash == _sha(credential))
+        .options(
+            selectinload(Kiosk.room).selectinload(Room.house).selectinload(House.opening_hours)
+        )
+    )
     return kiosk if kiosk is not None and kiosk.revoked_at is None else None
 
 
@@ -233,7 +241,9 @@ def _suspicion(place: Place, moment: datetime, now: datetime) -> str:
     if place.kiosk is not None:
         recent = db.session.scalar(
             select(func.count(Visit.id)).where(
-                Visit.kiosk_id == place.kiosk.id, Visit.visited_at >= _minute(now - BURST_WINDOW)
+                Visit.house_id == place.room.house_id,  # uses ix_visit_house_visited_at
+                Visit.visited_at >= _minute(now - BURST_WINDOW),
+                Visit.kiosk_id == place.kiosk.id,
             )
         )
         if (recent or 0) >= BURST_SIZE:
@@ -241,41 +251,60 @@ def _suspicion(place: Place, moment: datetime, now: datetime) -> str:
     return ""
 
 
-def _new_visit(place: Place, moment: datetime, now: datetime, **fields: object) -> Visit:
+def _visit_values(place: Place, moment: datetime, now: datetime, **fields: object) -> dict:
+    """Everything a visit row holds, read before the write lock is taken."""
     reason = _suspicion(place, moment, now)
     activity = running_activity(place.room, moment)
-    visit = Visit(
-        house_id=place.room.house_id,
-        room_id=place.room.id,
-        kiosk_id=place.kiosk.id if place.kiosk else None,
-        booking_id=activity.id if activity else None,
-        visited_at=_minute(moment),
-        channel=place.channel,
-        suspicious=bool(reason),
-        suspicious_reason=reason,
+    return {
+        "house_id": place.room.house_id,
+        "room_id": place.room.id,
+        "kiosk_id": place.kiosk.id if place.kiosk else None,
+        "booking_id": activity.id if activity else None,
+        "visited_at": _minute(moment),
+        "channel": place.channel,
+        "suspicious": bool(reason),
+        "suspicious_reason": reason,
         **fields,
+    }
+
+
+def _insert_visit(values: dict) -> int | None:
+    """One INSERT; a visit whose client id was counted before is skipped (None)."""
+    dialect = db.session.get_bind().dialect.name
+    statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(Visit).values(
+        **values
     )
-    db.session.add(visit)
-    db.session.flush()
-    return visit
+    if values.get("client_id"):
+        statement = statement.on_conflict_do_nothing(index_elements=["client_id"])
+    return db.session.execute(statement.returning(Visit.id)).scalar()
 
 
 @dataclass(frozen=True)
 class CheckIn:
-    visit: Visit
+    visit_id: int
     counted: bool  # False: the same device was here within 3 hours
 
 
 def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
-    """Count a phone once per house per three hours, by its keyed device hash."""
+    """Count a phone once per house per three hours, by its keyed device hash.
+
+    The reads that only shape the row happen first; the write lock (SQLite) or a lock on
+    this device in this house (PostgreSQL) is held only for the check and the insert, so
+    two simultaneous posts from one phone still count once.
+    """
+    house_id = place.room.house_id
+    hashed = device_hash(key_for_year(now.astimezone(AMSTERDAM).year), house_id, device_id)
+    values = _visit_values(place, now, now, device_hash=hashed)
     begin_write()
-    hashed = device_hash(
-        key_for_year(now.astimezone(AMSTERDAM).year), place.room.house_id, device_id
-    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:house, hashtext(:device))"),
+            {"house": house_id, "device": hashed},
+        )
     earlier = db.session.scalar(
-        select(Visit)
+        select(Visit.id)
         .where(
-            Visit.house_id == place.room.house_id,
+            Visit.house_id == house_id,
             Visit.device_hash == hashed,
             Visit.visited_at > _minute(now - SAME_VISIT),
         )
@@ -284,30 +313,31 @@ def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
     )
     if earlier is not None:
         return CheckIn(earlier, counted=False)
-    return CheckIn(_new_visit(place, now, now, device_hash=hashed), counted=True)
+    visit_id = _insert_visit(values)
+    assert visit_id is not None
+    return CheckIn(visit_id, counted=True)
 
 
 def tap(kiosk: Kiosk, client_id: str, tapped_at: datetime | None, now: datetime) -> bool:
-    """An *Ik ben er* tap, possibly replayed from the tablet's offline queue; counts once."""
-    begin_write()
+    """An *Ik ben er* tap, possibly replayed from the tablet's offline queue; counts once.
+
+    The unique client id is the guarantee: a replay or a simultaneous duplicate hits
+    ON CONFLICT DO NOTHING, so the write lock is held for one INSERT only.
+    """
     try:
         uuid.UUID(client_id)
     except (ValueError, TypeError, AttributeError) as error:
         raise KioskError(N_("Ongeldige tik.")) from error
-    if db.session.scalar(select(Visit.id).where(Visit.client_id == client_id)):
-        return False
     moment = (
         tapped_at
         if tapped_at and now - TAP_MAX_AGE <= tapped_at <= now + timedelta(minutes=2)
         else now
     )
-    place = Place(kiosk.room, kiosk, "tablet")
-    try:
-        with db.session.begin_nested():
-            _new_visit(place, min(moment, now), now, client_id=client_id)
-    except IntegrityError:
-        return False  # the same tap arrived twice at once
-    return True
+    values = _visit_values(
+        Place(kiosk.room, kiosk, "tablet"), min(moment, now), now, client_id=client_id
+    )
+    begin_write()
+    return _insert_visit(values) is not None
 
 
 def answer(
@@ -345,9 +375,9 @@ def tally(actor: User, room_id: int, count: int, now: datetime) -> int:
     if not 1 <= count <= 200:
         raise KioskError(N_("Tel 1 tot 200 bezoekers tegelijk."))
     batch = "t" + uuid.uuid4().hex[:27]
-    place = Place(room, None, "tally")
+    values = _visit_values(Place(room, None, "tally"), now, now)
     for index in range(count):
-        _new_visit(place, now, now, client_id=f"{batch}-{index:04d}")
+        _insert_visit({**values, "client_id": f"{batch}-{index:04d}"})
     audit.record(
         "tally_added",
         "room",

@@ -224,7 +224,7 @@ def _phone_page(place: kiosks.Place | None, endpoint: str, token: str) -> Page:
         return _with_device_cookie(page, device_id)
     checked = kiosks.check_in_phone(place, device_id, _now())
     db.session.commit()
-    session["visit"] = checked.visit.id
+    session["visit"] = checked.visit_id
     session["visit_counted"] = checked.counted
     return _with_device_cookie(redirect(url_for("kiosk.questions")), device_id)
 

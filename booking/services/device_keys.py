@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import secrets
 
+from sqlalchemy.exc import IntegrityError
+
 from booking.extensions import db
 from booking.models import DeviceHashKey
 
@@ -17,9 +19,13 @@ from booking.models import DeviceHashKey
 def key_for_year(year: int) -> bytes:
     row = db.session.get(DeviceHashKey, year)
     if row is None:
-        row = DeviceHashKey(year=year, key=secrets.token_bytes(32))
-        db.session.add(row)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # two first check-ins of a year may race here
+                row = DeviceHashKey(year=year, key=secrets.token_bytes(32))
+                db.session.add(row)
+        except IntegrityError:
+            row = db.session.get(DeviceHashKey, year, populate_existing=True)
+            assert row is not None
     if row.key is None:
         raise LookupError(f"the device key of {year} has been destroyed")
     return row.key

@@ -3,8 +3,9 @@
 Counting happens in SQL with GROUP BY, over the index on visit (house_id, visited_at):
 a report reads only the visits of its houses and period, and never loads a Visit object.
 Period bounds are Amsterdam dates, converted to UTC once at the edge; weekday and hour
-are Amsterdam wall-clock, but the database groups by *UTC hour* (a plain substring on
-SQLite, to_char on PostgreSQL) and Python converts each hour bucket to Amsterdam time.
+are Amsterdam wall-clock, but the database groups by *UTC hour* (a substring of the
+stored text on SQLite, date_trunc on PostgreSQL) and Python converts each hour bucket to
+Amsterdam time.
 That keeps the SQL free of time-zone functions SQLite lacks, and is exact because the
 Amsterdam offset is always a whole number of hours.
 
@@ -18,8 +19,13 @@ in one transaction, so no day is in both. What a roll-up cannot give:
 - the activity: with an activity filter, rolled-up days count nothing;
 - exact distinct devices: a roll-up row keeps the distinct devices of that row only, so
   summing them over rows and days counts a device once per row it appears in. Raw days
-  give an exact `COUNT(DISTINCT device_hash)`; rolled-up days add their stored counts as
-  an *upper bound*, and `Reach.devices_exact` says whether any were added.
+  give an exact count of distinct `device_hash`; rolled-up days add their stored counts,
+  which makes the total an *upper bound*, and `Reach.devices_exact` says whether any were
+  added.
+
+Cost: a report reads the visits of its period three times (per UTC hour; per answer
+combination; distinct devices), each an index range scan plus a table lookup per visit
+for the columns the index lacks. bench/stats_bench.py measures it on a million visits.
 
 Roll-up keys, as `booking.jobs.rollup_visits` writes them: `area_key` is the area's
 name, `elders`, `geen_antwoord`, or "" for no answer; `age_group` one of `AGE_GROUPS` or
@@ -43,7 +49,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import String, distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -220,24 +226,45 @@ def _house_ids(scope: Scope) -> list[int]:
     return list(db.session.scalars(select(House.id).order_by(House.id)))
 
 
-class utc_hour(FunctionElement[str]):  # lower case: reads like the SQL function it is
-    """'YYYY-MM-DD HH' of an aware UTC timestamp column, on SQLite and PostgreSQL."""
+class utc_hour(FunctionElement[Any]):  # lower case: reads like the SQL function it is
+    """The UTC hour of an aware timestamp column: the cheapest expression per database.
 
-    type = String()
+    SQLite stores UTCDateTime as naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff', so the hour
+    is its first 13 characters. PostgreSQL truncates the timestamptz, read in UTC, to a
+    timestamp without time zone (cheaper than formatting it as text). `_utc_moment` reads
+    either back as an aware UTC datetime.
+    """
+
     name = "utc_hour"
     inherit_cache = True
 
 
 @compiles(utc_hour, "sqlite")
 def _utc_hour_sqlite(element: utc_hour, compiler: Any, **kw: Any) -> str:
-    # UTCDateTime stores naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff' on SQLite.
     return f"substr({compiler.process(element.clauses, **kw)}, 1, 13)"
 
 
 @compiles(utc_hour, "postgresql")
 def _utc_hour_postgresql(element: utc_hour, compiler: Any, **kw: Any) -> str:
     column = compiler.process(element.clauses, **kw)
-    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+    return f"date_trunc('hour', {column} AT TIME ZONE 'UTC')"
+
+
+def _utc_moment(bucket: str | datetime) -> datetime:
+    if isinstance(bucket, datetime):
+        return bucket.replace(tzinfo=UTC)
+    return datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC)
+
+
+def _distinct_devices(conditions: list[Any], *group: Any) -> Any:
+    """Distinct device hashes, as a DISTINCT subquery: PostgreSQL hashes it, where
+    count(DISTINCT ...) would sort; SQLite does the same work either way."""
+    return (
+        select(Visit.device_hash, *group)
+        .where(*conditions, Visit.device_hash.is_not(None))
+        .distinct()
+        .subquery()
+    )
 
 
 def _visit_conditions(scope: Scope, period: Period) -> list[Any]:
@@ -375,15 +402,10 @@ def reach(period: Period, scope: Scope) -> Reach:
     conditions = _visit_conditions(scope, period)
 
     hour = utc_hour(Visit.visited_at).label("hour")
-    local_of: dict[str, datetime] = {}
     for bucket, count in db.session.execute(
         select(hour, func.count()).where(*conditions).group_by(hour)
     ).tuples():
-        moment = local_of.get(bucket)
-        if moment is None:
-            moment = local_of[bucket] = (
-                datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(AMSTERDAM)
-            )
+        moment = _utc_moment(bucket).astimezone(AMSTERDAM)  # one per hour: a few hundred
         result.visits += count
         result.weekday_hour[moment.weekday()][moment.hour] += count
         result.by_day[moment.date()] = result.by_day.get(moment.date(), 0) + count
@@ -404,14 +426,8 @@ def reach(period: Period, scope: Scope) -> Reach:
             result, channel, _area_key(area_id, answer, names), age or UNKNOWN, first, count
         )
 
-    result.distinct_devices = (
-        db.session.scalar(
-            select(func.count(distinct(Visit.device_hash))).where(
-                *conditions, Visit.device_hash.is_not(None)
-            )
-        )
-        or 0
-    )
+    devices = _distinct_devices(conditions)
+    result.distinct_devices = db.session.scalar(select(func.count()).select_from(devices)) or 0
     _add_rollups(result, scope, period)
     return result
 
@@ -616,12 +632,9 @@ def reach_per_house(
     )
     for house_id, channel, first, area_id, count in db.session.execute(grouped).tuples():
         _add_house(rows[house_id], channel, first is True, area_id in vulnerable_ids, count)
-    devices = (
-        select(Visit.house_id, func.count(distinct(Visit.device_hash)))
-        .where(*conditions, Visit.device_hash.is_not(None))
-        .group_by(Visit.house_id)
-    )
-    for house_id, count in db.session.execute(devices).tuples():
+    devices = _distinct_devices(conditions, Visit.house_id)
+    per_house = select(devices.c.house_id, func.count()).group_by(devices.c.house_id)
+    for house_id, count in db.session.execute(per_house).tuples():
         rows[house_id].distinct_devices += count
     rollup_conditions = _rollup_conditions(scope, period)
     r = VisitDailyRollup
