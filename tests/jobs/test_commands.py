@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -127,7 +130,8 @@ def test_flask_scheduler_runs_the_jobs_and_stops_cleanly_on_sigterm(tmp_path):
         "SMTP_HOST": "",
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("TEST_DB_URL", None)
+    for inherited in ("TEST_DB_URL", "PYTHONTRACEMALLOC"):
+        env.pop(inherited, None)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run(
         [*flask, "db", "upgrade"],
@@ -137,31 +141,37 @@ def test_flask_scheduler_runs_the_jobs_and_stops_cleanly_on_sigterm(tmp_path):
         capture_output=True,
         timeout=120,
     )
-    process = subprocess.Popen(
+    lines: queue.Queue[str] = queue.Queue()
+    with subprocess.Popen(
         [*flask, "scheduler"],
         cwd=PROJECT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
+    ) as process:
+        reader = threading.Thread(
+            target=lambda: [lines.put(line) for line in process.stdout], daemon=True
+        )
+        reader.start()
         output = ""
-        while "send_outbox:" not in output and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            output += line
-        assert "Planner gestart" in output
-        assert "confirm_provisional: 0 bevestigd" in output
-        assert "send_outbox: 0 verzonden, 0 mislukt (SMTP_HOST is leeg" in output
-        process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0, output + rest
-    assert "Planner gestopt." in rest
-    assert "Traceback" not in output + rest
+        try:
+            deadline = time.monotonic() + 120
+            while "send_outbox:" not in output and time.monotonic() < deadline:
+                with contextlib.suppress(queue.Empty):
+                    output += lines.get(timeout=1)
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        reader.join(timeout=10)
+    while not lines.empty():
+        output += lines.get()
+    assert "Planner gestart" in output
+    assert "confirm_provisional: 0 bevestigd" in output
+    assert "send_outbox: 0 verzonden, 0 mislukt (SMTP_HOST is leeg" in output
+    assert process.returncode == 0, output
+    assert output.rstrip().endswith("Planner gestopt."), output
+    assert "Traceback" not in output
