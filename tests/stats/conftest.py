@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from booking.extensions import db
-from booking.models import Area, Booking, User, Visit, VisitDailyRollup
+from booking.models import Area, Booking, Visit, VisitDailyRollup
 from booking.rules.slots import AMSTERDAM
 from tests.conftest import HouseRef
 
@@ -104,7 +104,3 @@ def mark_vulnerable(app: Flask) -> Callable[[str], None]:
             db.session.commit()
 
     return mark
-
-
-def user(app: Flask, user_id: int) -> User:
-    return db.session.get(User, user_id)

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -204,7 +204,7 @@ def test_house_csv_matches_the_screen(app, town):
 
 def test_gastheer_sees_only_todays_totals(app, town, add_visits):
     house = town["house"]
-    add_visits(house, datetime.now(AMSTERDAM) - timedelta(minutes=1), 2)
+    add_visits(house, datetime.now(UTC), 2)
     client = client_for(app, town["gastheer"])
     response = client.get("/bereik/huis-a?" + PERIOD)
     html = response.get_data(as_text=True)
@@ -277,9 +277,14 @@ def test_comparison_lists_every_house_and_marks_vulnerable_areas(app, town, make
 
 
 def test_default_period_is_the_last_full_quarter(app, town):
+    from booking.services.stats import previous_quarter
+
+    quarter = previous_quarter(datetime.now(AMSTERDAM).date())
     html = client_for(app, town["gemeente"]).get("/bereik/").get_data(as_text=True)
-    assert 'value="20' in html  # the date inputs show the quarter in use
-    assert "Vorig kwartaal" in html and "Deze maand" in html
+    assert f'value="{quarter.first.isoformat()}"' in html  # the date inputs show it
+    assert f'value="{quarter.last.isoformat()}"' in html
+    for choice in ("Deze maand", "Vorige maand", "Dit kwartaal", "Vorig kwartaal"):
+        assert choice in html
 
 
 # Rendement ---------------------------------------------------------------------------------
