@@ -34,12 +34,14 @@ class Markup(HTMLParser):
         self.styles = 0
         self.inline_scripts = 0
         self.svgs: list[dict[str, str | None]] = []
-        self._in_script = False
+        self.references: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if a.get("id"):
             self.ids[a["id"]] += 1
+        for name in ("aria-describedby", "aria-labelledby"):
+            self.references += (a.get(name) or "").split()
         if "style" in a or tag == "style":
             self.styles += 1
         if tag == "script" and not a.get("src"):
@@ -60,6 +62,8 @@ def check_markup(html: str) -> Markup:
     assert not [i for i, n in page.ids.items() if n > 1], "ids are unique"
     for field in page.fields:
         assert field.get("id") in page.label_for, f"field without a label: {field}"
+    for ref in page.references:
+        assert page.ids[ref] == 1, f"aria reference to a missing id: {ref}"
     for svg in page.svgs:
         assert svg.get("role") == "img"
         for ref in (svg.get("aria-labelledby") or "").split():
