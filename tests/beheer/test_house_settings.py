@@ -168,7 +168,7 @@ def test_room_can_be_deactivated(app, setup):
         ({"capacity": "0"}, 400, "Kies een getal van 1 tot 10000."),
         ({"capacity": "veel"}, 400, "Ongeldig getal"),
         ({"base_rate": ""}, 400, "Vul een bedrag in"),
-        ({"base_rate": "12.50"}, 400, "Vul een bedrag in"),
+        ({"base_rate": "twaalf"}, 400, "Vul een bedrag in"),
         ({"base_rate": "-5,00"}, 400, "Een bedrag kan niet negatief zijn."),
         ({"rate_t2": "-1"}, 400, "Een bedrag kan niet negatief zijn."),
         ({"rate_t2": "99999999"}, 400, "Dat bedrag is te hoog."),
