@@ -16,6 +16,11 @@ last full month) of one house and of the whole municipality:
 
     .venv/bin/python bench/stats_bench.py --db both        # sqlite | postgresql | both
                                                            # --visits 1000000 --requests 60
+                                                           # --covering-index (see below)
+
+--covering-index also creates, in the bench database only, the index the report proposes
+(visit: house_id, visited_at, suspicious, channel, first_time, age_group, area_id,
+area_answer, device_hash), so each report reads the index and never the table.
 
 PostgreSQL: database `buurthuis_stats_bench` on 127.0.0.1:5432 as `postgres`, dropped and
 created for the run and dropped afterwards (unless --keep). Exit status 0 when it ran

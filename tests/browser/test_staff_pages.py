@@ -12,8 +12,17 @@ from tests.browser.conftest import assert_accessible, log_in
 
 HOUSE = "de-berchplaets"
 BEHEERDER = f"beheer.{HOUSE}@buurthuis.example"
-BEHEER_PAGES = ["", "/boekingen", "/boekingen?weergave=dag", "/ruimtes", "/instellingen",
-                "/openingstijden", "/sluitingen", "/voorrangsblokken", "/logboek"]
+BEHEER_PAGES = [
+    "",
+    "/boekingen",
+    "/boekingen?weergave=dag",
+    "/ruimtes",
+    "/instellingen",
+    "/openingstijden",
+    "/sluitingen",
+    "/voorrangsblokken",
+    "/logboek",
+]
 
 
 @pytest.mark.parametrize("path", BEHEER_PAGES)
