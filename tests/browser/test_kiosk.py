@@ -42,14 +42,14 @@ def visits(app) -> int:
 def tablet(browser: Browser, live_app):
     """A beheerder makes a kiosk; the tablet scans the pairing QR and pairs itself."""
     base = live_app.config["LIVE_URL"]
-    staff = browser.new_page()
+    staff = browser.new_page(locale="nl-NL")
     log_in(staff, base, BEHEERDER)
     staff.goto(f"{base}/kiosk/beheer/{HOUSE}")
     staff.get_by_label("Ruimte waar de tablet staat").select_option(label="Huiskamer")
     staff.get_by_role("button", name="Maak een koppelcode").click()
     pairing_url = decode_qr(staff.locator(".pair-qr svg").screenshot())
     assert pairing_url.startswith(f"{base}/kiosk/koppelen/")
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
     page = context.new_page()
     page.goto(pairing_url)
     page.get_by_role("button", name="Koppel deze tablet").click()
@@ -68,7 +68,9 @@ def test_phone_checks_in_by_scanning_the_kiosk(
     url = decode_qr(qr_png)
     assert re.search(r"/k/\d+\.\d+\.[\w-]+$", url)
     before = visits(live_app)
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, locale="nl-NL"
+    )
     phone = phone_context.new_page()
     phone.goto(url)
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Wij(k)huis de Haard")
@@ -100,7 +102,7 @@ def test_old_and_forged_codes_count_nothing(tablet: Page, browser: Browser, live
         fresh = kiosks.qr_token(kiosk, datetime.now(UTC))
     forged = fresh.rsplit(".", 1)[0] + ".AAAAAAAAAAAAAAAA"
     before = visits(live_app)
-    phone = browser.new_page()
+    phone = browser.new_page(locale="nl-NL")
     for token in (old, forged):
         response = phone.goto(f"{base}/k/{token}")
         assert response.status == 410
@@ -141,3 +143,14 @@ def test_host_and_manage_pages_are_accessible(page: Page, live_server: str, axe)
     assert_accessible(axe, page)
     page.get_by_role("link", name="poster (A4)").first.click()
     assert_accessible(axe, page)
+
+
+def test_kiosk_languages_are_one_tap_away(tablet: Page, axe) -> None:
+    tablet.get_by_role("button", name="العربية").click()
+    expect(tablet.locator("html")).to_have_attribute("dir", "rtl")
+    expect(tablet.get_by_role("button", name="أنا هنا")).to_be_visible()
+    assert_accessible(axe, tablet)
+    tablet.get_by_role("button", name="Türkçe").click()
+    expect(tablet.get_by_role("button", name="Buradayım")).to_be_visible()
+    tablet.get_by_role("button", name="Nederlands").click()
+    expect(tablet.locator("html")).to_have_attribute("lang", "nl")

@@ -75,3 +75,4 @@ def test_language_switch_to_english(page: Page, live_server: str) -> None:
     page.get_by_label("Taal").select_option("en")
     page.get_by_role("button", name="Kies").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
