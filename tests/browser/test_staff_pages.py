@@ -58,3 +58,23 @@ def test_agenda_links_and_mail_viewer_are_accessible(page: Page, live_server: st
     if mail.count():
         mail.click()
         assert_accessible(axe, page)
+
+
+@pytest.mark.parametrize(
+    ("email", "path"),
+    [
+        ("gemeente@buurthuis.example", "/bereik/"),
+        ("gemeente@buurthuis.example", "/bereik/rendement"),
+        (BEHEERDER, f"/bereik/{HOUSE}"),
+        (BEHEERDER, f"/bereik/{HOUSE}/rendement"),
+        ("gastheer@buurthuis.example", "/bereik/wijkhuis-de-haard"),
+    ],
+)
+def test_statistics_pages_are_accessible(
+    page: Page, live_server: str, axe, email: str, path: str
+) -> None:
+    log_in(page, live_server, email)
+    response = page.goto(f"{live_server}{path}")
+    assert response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(axe, page)
