@@ -30,7 +30,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from booking.extensions import csrf, db, limiter
-from booking.models import House, Kiosk
+from booking.models import House, Kiosk, Room
 from booking.rules.permissions import Permission
 from booking.security import public_endpoint
 from booking.services import houses
@@ -410,7 +410,7 @@ def revoke(slug: str, kiosk_id: int) -> Response:
     return redirect(url_for("kiosk.manage", slug=slug))
 
 
-def _poster_room(room_id: int):
+def _poster_room(room_id: int) -> tuple[Room, str]:
     room = houses.get_room(room_id)
     if room is None or not current_user.can(Permission.manage_programme, room.house_id):
         abort(404)
