@@ -26,7 +26,7 @@ from booking.models.bookings import ACTIVE_STATUS_VALUES
 from booking.models.kiosk import AGE_GROUPS
 from booking.rules.messages import N_
 from booking.rules.permissions import Permission
-from booking.rules.slots import AMSTERDAM
+from booking.rules.slots import AMSTERDAM, local_day_bounds
 from booking.services import audit
 from booking.services.device_keys import device_hash, key_for_year
 from kiosk import tokens
@@ -395,7 +395,7 @@ def undo_last_tally(actor: User, house: House, now: datetime) -> int:
     begin_write()
     if not actor.can(Permission.run_kiosk, house.id):
         raise NotFound(house.id)
-    start, end = today_bounds(now)
+    start, end = local_day_bounds(now)
     last = db.session.scalar(
         select(Visit)
         .where(
@@ -425,13 +425,8 @@ def undo_last_tally(actor: User, house: House, now: datetime) -> int:
     return removed
 
 
-def today_bounds(now: datetime) -> tuple[datetime, datetime]:
-    local = now.astimezone(AMSTERDAM).replace(hour=0, minute=0, second=0, microsecond=0)
-    return local.astimezone(UTC), (local + timedelta(days=1)).astimezone(UTC)
-
-
 def visits_today(house_id: int, now: datetime) -> int:
-    start, end = today_bounds(now)
+    start, end = local_day_bounds(now)
     return (
         db.session.scalar(
             select(func.count(Visit.id)).where(
@@ -446,7 +441,7 @@ def visits_today(house_id: int, now: datetime) -> int:
 
 
 def programme_today(house: House, now: datetime) -> list[Booking]:
-    start, end = today_bounds(now)
+    start, end = local_day_bounds(now)
     return list(
         db.session.scalars(
             select(Booking)

@@ -66,6 +66,14 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def local_day_bounds(moment: datetime, tz: tzinfo = AMSTERDAM) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the local calendar day around `moment`: 23 or 25 hours on the
+    days the clocks change, because the next midnight is found in wall-clock time."""
+    require_aware(moment)
+    midnight = moment.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(UTC), (midnight + timedelta(days=1)).astimezone(UTC)
+
+
 def real_duration(start: datetime, end: datetime) -> timedelta:
     """Elapsed time, not the difference of the wall clocks (03:00 - 01:00 can be 3 hours)."""
     return as_utc(end) - as_utc(start)

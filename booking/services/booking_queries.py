@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import selectinload
@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from booking.extensions import db
 from booking.models import Booking, House, Room, User
 from booking.rules.permissions import Permission
-from booking.rules.slots import AMSTERDAM
+from booking.rules.slots import local_day_bounds
 from booking.services.availability import LONGEST_BOOKING
 
 
@@ -43,9 +43,7 @@ def _visibility(user: User, now: datetime) -> object:
     if detail_houses is None:
         return true()
     today_houses = user.house_ids_with(Permission.see_booking_details_today) or set()
-    local = now.astimezone(AMSTERDAM)
-    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    day_end = day_start + timedelta(days=1)
+    day_start, day_end = local_day_bounds(now)
     return or_(
         Booking.organiser_id == user.id,
         Room.house_id.in_(detail_houses or {-1}),

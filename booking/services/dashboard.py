@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.i18n import AMSTERDAM
 from booking.models import Booking, House, Room, User, Visit
 from booking.rules.permissions import Permission
+from booking.rules.slots import local_day_bounds
 from booking.rules.statuses import ACTIVE_STATUSES
 
 
@@ -30,12 +30,6 @@ class Overview:
     sees_all_houses: bool = False
 
 
-def _today_bounds(now: datetime) -> tuple[datetime, datetime]:
-    local = now.astimezone(AMSTERDAM)
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
-
-
 def _counts(house_ids: list[int], now: datetime) -> tuple[dict[int, int], dict[int, int]]:
     active = [s.value for s in ACTIVE_STATUSES]
     week_end = now + timedelta(days=7)
@@ -53,7 +47,7 @@ def _counts(house_ids: list[int], now: datetime) -> tuple[dict[int, int], dict[i
             .group_by(Room.house_id)
         ).all()
     )
-    day_start, day_end = _today_bounds(now)
+    day_start, day_end = local_day_bounds(now)
     visits = dict(
         db.session.execute(
             select(Visit.house_id, func.count(Visit.id))

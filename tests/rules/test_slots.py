@@ -277,3 +277,17 @@ def test_quarter_hours_within_one_day_are_on_the_grid(start_q: int, length_q: in
     assert not any("kwartier" in text for text in found)
     if end.date() == start.date():
         assert found == []
+
+
+def test_local_day_bounds_follow_the_clock_changes():
+    from datetime import UTC, datetime
+
+    from booking.rules.slots import local_day_bounds
+
+    start, end = local_day_bounds(datetime(2026, 10, 25, 12, tzinfo=UTC))
+    assert (start, end) == (
+        datetime(2026, 10, 24, 22, tzinfo=UTC),
+        datetime(2026, 10, 25, 23, tzinfo=UTC),
+    )
+    start, end = local_day_bounds(datetime(2026, 3, 29, 12, tzinfo=UTC))
+    assert end - start == timedelta(hours=23)
