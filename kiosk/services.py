@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import BindParameter, Select, Time, bindparam, delete, exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from booking.database import begin_write
 from booking.extensions import db
-from booking.models import Area, Booking, House, Kiosk, Room, User, Visit
+from booking.models import Area, Booking, House, Kiosk, OpeningHours, Room, User, Visit
+from booking.models.base import UTCDateTime
 from booking.models.bookings import ACTIVE_STATUS_VALUES
 from booking.models.kiosk import AGE_GROUPS
 from booking.rules.messages import N_
@@ -114,14 +115,11 @@ def pair(code: str, now: datetime) -> tuple[Kiosk, str]:
 def kiosk_for_credential(credential: str | None) -> Kiosk | None:
     if not credential or len(credential) > 100:
         return None
-    kiosk = db.session.scalar(
+    return db.session.scalar(
         select(Kiosk)
-        .where(Kiosk.credential_hash == _sha(credential))
-        .options(
-            selectinload(Kiosk.room).selectinload(Room.house).selectinload(House.opening_hours)
-        )
+        .where(Kiosk.credential_hash == _sha(credential), Kiosk.revoked_at.is_(None))
+        .options(joinedload(Kiosk.room, innerjoin=True))
     )
-    return kiosk if kiosk is not None and kiosk.revoked_at is None else None
 
 
 def revoke(actor: User, kiosk_id: int, now: datetime) -> Kiosk:
@@ -180,7 +178,7 @@ def place_for_qr(token: str, now: datetime, *, grace_slots: int = 0) -> Place | 
     parsed = tokens.parse(token)
     if parsed is None:
         return None
-    kiosk = db.session.get(Kiosk, parsed.kiosk_id)
+    kiosk = db.session.get(Kiosk, parsed.kiosk_id, options=[joinedload(Kiosk.room)])
     if kiosk is None or kiosk.revoked_at is not None or kiosk.credential_hash is None:
         return None
     if not tokens.is_authentic(_key(kiosk), parsed):
@@ -205,13 +203,20 @@ def poster_url_token(room: Room) -> str:
 
 def running_activity(room: Room, now: datetime) -> Booking | None:
     return db.session.scalar(
-        select(Booking)
+        select(Booking).where(Booking.id == _running_activity_id(room.id, now).scalar_subquery())
+    )
+
+
+def _running_activity_id(room_id: int | BindParameter[int], moment: object) -> Select[tuple[int]]:
+    return (
+        select(Booking.id)
         .where(
-            Booking.room_id == room.id,
+            Booking.room_id == room_id,
             Booking.status.in_(ACTIVE_STATUS_VALUES),
-            Booking.start <= now,
-            Booking.end > now,
+            Booking.start <= moment,
+            Booking.end > moment,
         )
+        .order_by(Booking.start)
         .limit(1)
     )
 
@@ -220,46 +225,71 @@ def _minute(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
-def _outside_opening_hours(house: House, moment: datetime) -> bool:
-    local = moment.astimezone(AMSTERDAM)
-    return not any(
-        p.weekday == local.weekday() and p.opens <= local.time() < p.closes
-        for p in house.opening_hours
+# What a visit row needs to know besides its place, read in one statement before the
+# write lock: is the house open at that moment, how many visits did this kiosk count in
+# the last minute (capped: only "30 or more" matters), and which activity is running.
+# Built once with bind parameters, so each check-in reuses the compiled statement.
+_CIRCUMSTANCES = select(
+    exists()
+    .where(
+        OpeningHours.house_id == bindparam("house_id"),
+        OpeningHours.weekday == bindparam("weekday"),
+        OpeningHours.opens <= bindparam("local_time", type_=Time),
+        OpeningHours.closes > bindparam("local_time", type_=Time),
     )
-
-
-def _suspicion(place: Place, moment: datetime, now: datetime) -> str:
-    house = place.room.house
-    if _outside_opening_hours(house, moment):
-        return "buiten_openingstijd"
-    if (
-        place.channel == "qr"
-        and place.kiosk is not None
-        and (place.kiosk.last_seen_at is None or now - place.kiosk.last_seen_at > KIOSK_SILENT)
-    ):
-        return "kiosk_stil"
-    if place.kiosk is not None:
-        recent = db.session.scalar(
-            select(func.count(Visit.id)).where(
-                Visit.house_id == place.room.house_id,  # uses ix_visit_house_visited_at
-                Visit.visited_at >= _minute(now - BURST_WINDOW),
-                Visit.kiosk_id == place.kiosk.id,
-            )
+    .label("open"),
+    select(func.count())
+    .select_from(
+        select(Visit.id)
+        .where(
+            Visit.house_id == bindparam("house_id"),  # uses ix_visit_house_visited_at
+            Visit.visited_at >= bindparam("burst_since", type_=UTCDateTime),
+            Visit.kiosk_id == bindparam("kiosk_id"),
         )
-        if (recent or 0) >= BURST_SIZE:
-            return "piek"
-    return ""
+        .limit(BURST_SIZE)
+        .subquery()
+    )
+    .scalar_subquery()
+    .label("recent"),
+    _running_activity_id(bindparam("room_id"), bindparam("moment", type_=UTCDateTime))
+    .scalar_subquery()
+    .label("booking_id"),
+)
 
 
 def _visit_values(place: Place, moment: datetime, now: datetime, **fields: object) -> dict:
     """Everything a visit row holds, read before the write lock is taken."""
-    reason = _suspicion(place, moment, now)
-    activity = running_activity(place.room, moment)
+    local = moment.astimezone(AMSTERDAM)
+    kiosk = place.kiosk
+    found = db.session.execute(
+        _CIRCUMSTANCES,
+        {
+            "house_id": place.room.house_id,
+            "weekday": local.weekday(),
+            "local_time": local.time(),
+            "burst_since": _minute(now - BURST_WINDOW),
+            "kiosk_id": kiosk.id if kiosk else None,
+            "room_id": place.room.id,
+            "moment": moment,
+        },
+    ).one()
+    if not found.open:
+        reason = "buiten_openingstijd"
+    elif (
+        place.channel == "qr"
+        and kiosk is not None
+        and (kiosk.last_seen_at is None or now - kiosk.last_seen_at > KIOSK_SILENT)
+    ):
+        reason = "kiosk_stil"
+    elif kiosk is not None and found.recent >= BURST_SIZE:
+        reason = "piek"
+    else:
+        reason = ""
     return {
         "house_id": place.room.house_id,
         "room_id": place.room.id,
-        "kiosk_id": place.kiosk.id if place.kiosk else None,
-        "booking_id": activity.id if activity else None,
+        "kiosk_id": kiosk.id if kiosk else None,
+        "booking_id": found.booking_id,
         "visited_at": _minute(moment),
         "channel": place.channel,
         "suspicious": bool(reason),
@@ -268,15 +298,36 @@ def _visit_values(place: Place, moment: datetime, now: datetime, **fields: objec
     }
 
 
+_VISIT_COLUMNS = (
+    "house_id",
+    "room_id",
+    "kiosk_id",
+    "booking_id",
+    "visited_at",
+    "channel",
+    "suspicious",
+    "suspicious_reason",
+    "client_id",
+    "device_hash",
+)
+_INSERT_VISIT = {
+    dialect: insert(Visit.__table__)
+    .on_conflict_do_nothing(index_elements=["client_id"])
+    .returning(Visit.__table__.c.id)
+    for dialect, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
+
+
 def _insert_visit(values: dict) -> int | None:
-    """One INSERT; a visit whose client id was counted before is skipped (None)."""
+    """One INSERT; a visit whose client id was counted before is skipped (None).
+
+    Every call sends the same columns (absent ones as NULL), so the compiled statement is
+    reused; it goes through the session's connection, inside the transaction that
+    begin_write() opened.
+    """
+    row = dict.fromkeys(_VISIT_COLUMNS) | values
     dialect = db.session.get_bind().dialect.name
-    statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(Visit).values(
-        **values
-    )
-    if values.get("client_id"):
-        statement = statement.on_conflict_do_nothing(index_elements=["client_id"])
-    return db.session.execute(statement.returning(Visit.id)).scalar()
+    return db.session.connection().execute(_INSERT_VISIT[dialect], row).scalar()
 
 
 @dataclass(frozen=True)
