@@ -16,11 +16,10 @@ last full month) of one house and of the whole municipality:
 
     .venv/bin/python bench/stats_bench.py --db both        # sqlite | postgresql | both
                                                            # --visits 1000000 --requests 60
-                                                           # --covering-index (see below)
 
---covering-index also creates, in the bench database only, the index the report proposes
-(visit: house_id, visited_at, suspicious, channel, first_time, age_group, area_id,
-area_answer, device_hash), so each report reads the index and never the table.
+The reports read the covering index `ix_visit_reach` of migration 0002 (house_id,
+visited_at, then every column a report reads); the report also gives the size of the
+visit table with its indexes, the price of that index.
 
 PostgreSQL: database `buurthuis_stats_bench` on 127.0.0.1:5432 as `postgres`, dropped and
 created for the run and dropped afterwards (unless --keep). Exit status 0 when it ran
@@ -58,12 +57,6 @@ DEMO_PASSWORD = "buurthuis-demo"
 CHUNK = 10_000
 WARMUP = 5
 TARGET_MS = 200.0
-# The index proposed in the report (not part of the product's migrations): every column a
-# reach report reads, so SQLite and PostgreSQL answer from the index without the table.
-COVERING_INDEX = (
-    "CREATE INDEX ix_visit_report ON visit (house_id, visited_at, suspicious, channel, "
-    "first_time, age_group, area_id, area_answer, device_hash)"
-)
 CHANNELS = (("qr", 50), ("tablet", 35), ("tally", 10), ("poster", 5))
 AGES = ("18-29", "30-49", "50-66", "67+", "67+", "0-17", "geen_antwoord")
 
@@ -118,6 +111,7 @@ class Loaded:
     month: tuple[date, date]
     visits: int
     seconds: float
+    visit_megabytes: float
 
 
 def _visit_rows(
@@ -175,7 +169,7 @@ def _visit_rows(
             }
 
 
-def load(app: Any, total: int, rng: random.Random, covering_index: bool) -> Loaded:
+def load(app: Any, total: int, rng: random.Random) -> Loaded:
     """Migrate, load the demo, bulk-insert the visits, ANALYZE, issue an API token.
 
     PostgreSQL gets VACUUM ANALYZE, the steady state autovacuum keeps an append-only table
@@ -212,9 +206,6 @@ def load(app: Any, total: int, rng: random.Random, covering_index: bool) -> Load
             db.session.execute(insert(Visit), batch)
             inserted += len(batch)
         db.session.commit()
-        if covering_index:
-            db.session.execute(text(COVERING_INDEX))
-            db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -231,10 +222,27 @@ def load(app: Any, total: int, rng: random.Random, covering_index: bool) -> Load
             (month.first, month.last),
             count,
             time.perf_counter() - began,
+            _visit_megabytes(db.session),
         )
         db.session.remove()
     log(f"  loaded {result.visits:,} visits in {result.seconds:.0f} s")
     return result
+
+
+def _visit_megabytes(session: Any) -> float:
+    """The visit table with all its indexes, as stored."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "postgresql":
+        size = session.scalar(text("SELECT pg_total_relation_size('visit')"))
+    else:
+        size = session.scalar(
+            text(
+                "SELECT sum(pgsize) FROM dbstat WHERE name IN "
+                "(SELECT name FROM sqlite_master WHERE tbl_name = 'visit')"
+            )
+        )
+    return (size or 0) / 1_000_000
 
 
 # Measuring ---------------------------------------------------------------------------------
@@ -399,7 +407,6 @@ class Outcome:
     kind: str
     loaded: Loaded
     series: list[Series]
-    covering_index: bool = False
 
 
 def report(outcomes: list[Outcome]) -> str:
@@ -419,9 +426,9 @@ def report(outcomes: list[Outcome]) -> str:
         target = f"≤ {series.target:.0f}" if series.target is not None else "—"
         lines.append(f"| {series.name} | {target} | " + " | ".join(cells) + " |")
     facts = [
-        f"{o.kind}{' + covering index' if o.covering_index else ''}: {o.loaded.visits:,} "
-        f"visits, {len(o.loaded.houses)} houses, month {o.loaded.month[0]}..{o.loaded.month[1]}, "
-        f"loaded in {o.loaded.seconds:.0f} s"
+        f"{o.kind}: {o.loaded.visits:,} visits, {len(o.loaded.houses)} houses, month "
+        f"{o.loaded.month[0]}..{o.loaded.month[1]}, loaded in {o.loaded.seconds:.0f} s, "
+        f"visit table with indexes {o.loaded.visit_megabytes:.0f} MB"
         for o in outcomes
     ]
     return "\n".join([*lines, "", *facts])
@@ -432,7 +439,7 @@ def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> Outcome:
     with fresh_database(kind, workdir, args.keep) as url:
         app = build_app(url)
         try:
-            loaded = load(app, args.visits, random.Random(args.seed), args.covering_index)
+            loaded = load(app, args.visits, random.Random(args.seed))
             series = service_series(app, loaded, args.requests)
             series += http_series(app, loaded, args.requests)
         finally:
@@ -441,7 +448,7 @@ def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> Outcome:
 
                 db.session.remove()
                 db.engine.dispose()
-    return Outcome(kind, loaded, series, args.covering_index)
+    return Outcome(kind, loaded, series)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -451,11 +458,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
-    parser.add_argument(
-        "--covering-index",
-        action="store_true",
-        help="also create the covering index proposed in the report (bench database only)",
-    )
     args = parser.parse_args(argv)
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request

@@ -242,7 +242,7 @@ _CIRCUMSTANCES = select(
     .select_from(
         select(Visit.id)
         .where(
-            Visit.house_id == bindparam("house_id"),  # uses ix_visit_house_visited_at
+            Visit.house_id == bindparam("house_id"),  # uses ix_visit_reach
             Visit.visited_at >= bindparam("burst_since", type_=UTCDateTime),
             Visit.kiosk_id == bindparam("kiosk_id"),
         )

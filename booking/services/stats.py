@@ -1,7 +1,8 @@
 """Reach statistics (bereik), the maatschappelijk rendement, and host notes (vertellen).
 
-Counting happens in SQL with GROUP BY, over the index on visit (house_id, visited_at):
-a report reads only the visits of its houses and period, and never loads a Visit object.
+Counting happens in SQL with GROUP BY, over the covering index `ix_visit_reach` (house_id,
+visited_at, then every column a report reads): a report reads only the index entries of
+its houses and period, never the visit table, and never loads a Visit object.
 Period bounds are Amsterdam dates, converted to UTC once at the edge; weekday and hour
 are Amsterdam wall-clock, but the database groups by *UTC hour* (a substring of the
 stored text on SQLite, date_trunc on PostgreSQL) and Python converts each hour bucket to
@@ -24,8 +25,8 @@ in one transaction, so no day is in both. What a roll-up cannot give:
   added.
 
 Cost: a report reads the visits of its period three times (per UTC hour; per answer
-combination; distinct devices), each an index range scan plus a table lookup per visit
-for the columns the index lacks. bench/stats_bench.py measures it on a million visits.
+combination; distinct devices), each an index-only range scan. bench/stats_bench.py
+measures it on a million visits.
 
 Roll-up keys, as `booking.jobs.rollup_visits` writes them: `area_key` is the area's
 name, `elders`, `geen_antwoord`, or "" for no answer; `age_group` one of `AGE_GROUPS` or
@@ -220,7 +221,7 @@ class Scope:
 
 
 def _house_ids(scope: Scope) -> list[int]:
-    """Always name the houses: lets the (house_id, visited_at) index serve 'all houses'."""
+    """Always name the houses: lets the (house_id, visited_at, ...) index serve them all."""
     if scope.house_ids is not None:
         return list(scope.house_ids)
     return list(db.session.scalars(select(House.id).order_by(House.id)))
