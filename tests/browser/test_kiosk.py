@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -15,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import Kiosk, Visit
+from booking.models import House, Kiosk, Visit
 from kiosk import services as kiosks
 from tests.browser.conftest import assert_accessible, log_in
 
@@ -64,7 +65,6 @@ def test_phone_checks_in_by_scanning_the_kiosk(
 ) -> None:
     assert_accessible(axe, tablet)
     qr_png = tablet.locator("#qr").screenshot()
-    tablet.screenshot(path=str(live_app.instance_path) + "-kiosk.png") if False else None
     url = decode_qr(qr_png)
     assert re.search(r"/k/\d+\.\d+\.[\w-]+$", url)
     before = visits(live_app)
@@ -129,6 +129,52 @@ def test_offline_tap_counts_once_when_back_online(tablet: Page, live_app) -> Non
     tablet.evaluate("window.dispatchEvent(new Event('online'))")  # a replayed flush
     tablet.wait_for_timeout(1000)
     assert visits(live_app) == before + 1
+
+
+def test_done_when_a_visitor_taps_the_beheerder_sees_today_the_gemeente_exports(
+    tablet: Page, browser: Browser, live_app
+) -> None:
+    """The issue's story after pairing: an older visitor without a phone taps *Ik ben er*,
+    the beheerder sees today's visits, the gemeente compares the houses over a quarter and
+    downloads the comparison."""
+    base = live_app.config["LIVE_URL"]
+    before = visits(live_app)
+    tablet.get_by_role("button", name="Ik ben er").click()
+    expect(tablet.locator("#bedankt")).to_be_visible()
+    expect(tablet.locator("#online")).to_have_text("Online")
+    for _ in range(50):
+        if visits(live_app) == before + 1:
+            break
+        tablet.wait_for_timeout(100)
+    assert visits(live_app) == before + 1
+    expect(tablet.locator("#bedankt")).to_be_hidden(timeout=15_000)  # back to welcome
+    expect(tablet.get_by_role("button", name="Ik ben er")).to_be_visible()
+
+    with live_app.app_context():
+        house = db.session.scalars(select(House).where(House.slug == HOUSE)).one()
+        today = kiosks.visits_today(house.id, datetime.now(UTC))
+    beheerder = browser.new_page(locale="nl-NL")
+    log_in(beheerder, base, BEHEERDER)
+    beheerder.goto(f"{base}/kiosk/gastheer/{HOUSE}")
+    shown = f"{today} bezoeker vandaag" if today == 1 else f"{today} bezoekers vandaag"
+    expect(beheerder.get_by_role("status")).to_have_text(shown)
+    beheerder.close()
+
+    gemeente = browser.new_page(locale="nl-NL")
+    log_in(gemeente, base, "gemeente@buurthuis.example")
+    gemeente.goto(f"{base}/bereik/")
+    gemeente.get_by_role("link", name="Dit kwartaal").click()
+    table = gemeente.locator("table.stats-comparison")
+    expect(table.locator("tbody tr")).to_have_count(13)
+    expect(table).to_contain_text("Wij(k)huis de Haard")
+    with gemeente.expect_download() as download:
+        gemeente.get_by_role("link", name="Download de vergelijking als CSV").click()
+    data = Path(download.value.path()).read_bytes()
+    assert download.value.suggested_filename.startswith("bereik-alle-huizen-")
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, so Excel reads it
+    text = data.decode("utf-8-sig")
+    assert ";" in text.splitlines()[0] and "Wij(k)huis de Haard" in text
+    gemeente.close()
 
 
 def test_host_and_manage_pages_are_accessible(page: Page, live_server: str, axe) -> None:
