@@ -273,18 +273,7 @@ def _visit_values(place: Place, moment: datetime, now: datetime, **fields: objec
             "moment": moment,
         },
     ).one()
-    if not found.open:
-        reason = "buiten_openingstijd"
-    elif (
-        place.channel == "qr"
-        and kiosk is not None
-        and (kiosk.last_seen_at is None or now - kiosk.last_seen_at > KIOSK_SILENT)
-    ):
-        reason = "kiosk_stil"
-    elif kiosk is not None and found.recent >= BURST_SIZE:
-        reason = "piek"
-    else:
-        reason = ""
+    reason = _suspicion(place, bool(found.open), found.recent, now)
     return {
         "house_id": place.room.house_id,
         "room_id": place.room.id,
@@ -296,6 +285,22 @@ def _visit_values(place: Place, moment: datetime, now: datetime, **fields: objec
         "suspicious_reason": reason,
         **fields,
     }
+
+
+def _suspicion(place: Place, house_open: bool, recent: int, now: datetime) -> str:
+    """Why a visit is left out of the figures by default, or "" (DESIGN section 7)."""
+    kiosk = place.kiosk
+    if not house_open:
+        return "buiten_openingstijd"
+    if (
+        place.channel == "qr"
+        and kiosk is not None
+        and (kiosk.last_seen_at is None or now - kiosk.last_seen_at > KIOSK_SILENT)
+    ):
+        return "kiosk_stil"
+    if kiosk is not None and recent >= BURST_SIZE:
+        return "piek"
+    return ""
 
 
 _VISIT_COLUMNS = (
