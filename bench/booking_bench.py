@@ -21,12 +21,7 @@ import http.client
 import json
 import os
 import random
-import shutil
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -35,20 +30,28 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from bench._common import (  # noqa: E402
+    AMSTERDAM,
+    BenchError,
+    fresh_database,
+    gunicorn_process,
+    log,
+    percentile,
+    run_each_database,
+)
+
 GRID = timedelta(minutes=15)
 OPENS, CLOSES = clock(8, 30), clock(23, 0)
 QUARTERS_PER_DAY = 58  # 08:30-23:00
 DAYS_BACK = DAYS_AHEAD = 365
 CHUNK = 5000
 WARMUP = 20
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+SQLITE_FILE = "buurthuis-bench.sqlite"  # in the run's temp dir
 PG_BENCH_DB = "buurthuis_bench"
 TOKEN_USER = "bewoner@buurthuis.example"
 ACTIVE = ("aangevraagd", "onder_voorbehoud", "bevestigd")
@@ -82,14 +85,6 @@ TITLES = (
 )
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-class BenchError(Exception):
-    """Something went wrong that makes the measurement invalid."""
-
-
 # Database preparation ------------------------------------------------------------------
 
 
@@ -101,30 +96,6 @@ class Prepared:
     today: date
     inserted: int
     seconds: float
-
-
-@contextlib.contextmanager
-def fresh_database(kind: str, workdir: Path, keep: bool) -> Iterator[str]:
-    """A new empty database for one run; removed afterwards unless `keep`."""
-    if kind == "sqlite":
-        path = workdir / "buurthuis-bench.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        yield f"sqlite:///{path}"
-        return
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {PG_BENCH_DB}"))
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
-    finally:
-        if not keep:
-            with admin.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
-        admin.dispose()
 
 
 def _local(day: date, quarter: int) -> datetime:
@@ -337,70 +308,13 @@ def database_facts(url: str) -> dict[str, int]:
 # The server ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def gunicorn(url: str, logfile: Path) -> Iterator[int]:
     """The app under gunicorn as its own process; always terminated on the way out."""
-    port = free_port()
     env = {**os.environ, "BENCH_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "--no-control-socket",
-        "-w",
-        "2",
-        "-k",
-        "gthread",
-        "--threads",
-        "4",
-        "-b",
-        f"127.0.0.1:{port}",
-        "bench._bench_app:app",
-    ]
-    with logfile.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(process, port, logfile)
+    with gunicorn_process("bench._bench_app:app", env, logfile, 2, 4) as (process, port):
         log(f"gunicorn pid {process.pid} answers on 127.0.0.1:{port}")
         yield port
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log(f"gunicorn stopped (exit {process.returncode})")
-
-
-def _wait_healthy(process: subprocess.Popen[bytes], port: int, logfile: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"gunicorn exited with {process.returncode}:\n{_tail(logfile)}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-            conn.close()
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise BenchError(f"/healthz did not answer 200 within 60 s:\n{_tail(logfile)}")
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 # Measuring -----------------------------------------------------------------------------
@@ -555,14 +469,6 @@ def run_requests(port: int, prepared: Prepared, count: int, rng: random.Random) 
 # Reporting -----------------------------------------------------------------------------
 
 
-def percentile(values: list[float], p: int) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
-
-
 @dataclass
 class Outcome:
     kind: str
@@ -640,7 +546,9 @@ def comparison(outcomes: list[Outcome]) -> str:
 def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> Outcome:
     rng = random.Random(args.seed)
     log(f"== {kind}: preparing {args.bookings} bookings ==")
-    with fresh_database(kind, workdir, args.keep) as url:
+    with fresh_database(
+        kind, workdir, args.keep, sqlite_name=SQLITE_FILE, pg_name=PG_BENCH_DB
+    ) as url:
         prepared = prepare(url, args.bookings, rng)
         log(f"{kind} prepared in {prepared.seconds:.0f} s")
         with gunicorn(url, workdir / f"gunicorn-{kind}.log") as port:
@@ -663,22 +571,7 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the databases (and the SQLite temp dir) for profiling",
     )
     args = parser.parse_args(argv)
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    workdir = Path(tempfile.mkdtemp(prefix="buurthuis-bench-"))
-    outcomes: list[Outcome] = []
-    failed = False
-    try:
-        for kind in kinds:
-            try:
-                outcomes.append(run_one(kind, args, workdir))
-            except BenchError as error:
-                print(f"\n### {kind}\n\nERROR: {error}\n", flush=True)
-                failed = True
-    finally:
-        if args.keep:
-            log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    outcomes, failed = run_each_database(args, "buurthuis-bench-", run_one)
     print(
         f"\n## Booking benchmark, {datetime.now(AMSTERDAM):%Y-%m-%d %H:%M} "
         f"({args.bookings} bookings, {args.requests} requests per endpoint, "

@@ -45,9 +45,7 @@ import resource
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -64,17 +62,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.booking_bench import (  # noqa: E402
+from bench._common import (  # noqa: E402
     AMSTERDAM,
-    PG_ADMIN_URL,
     BenchError,
-    _wait_healthy,
-    free_port,
+    fresh_database,
+    gunicorn_process,
     log,
     percentile,
+    run_each_database,
 )
 
 APP_MODULE = "bench._checkin_app:app"
+SQLITE_FILE = "buurthuis-checkin.sqlite"  # in the run's temp dir
 PG_BENCH_DB = "buurthuis_checkin_bench"  # not booking_bench's database: both may run
 TARGET_TAPS_PER_S = 300.0
 TOKEN_HORIZON = timedelta(minutes=90)  # QR tokens are signed ahead for this long
@@ -89,30 +88,6 @@ class Failure(Exception):
 
 
 # Database preparation ------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def fresh_database(kind: str, workdir: Path, keep: bool) -> Iterator[str]:
-    """A new empty database for one run (as booking_bench does, under its own name)."""
-    if kind == "sqlite":
-        path = workdir / "buurthuis-checkin.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        yield f"sqlite:///{path}"
-        return
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {PG_BENCH_DB}"))
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
-    finally:
-        if not keep:
-            with admin.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
-        admin.dispose()
 
 
 @dataclass
@@ -266,7 +241,6 @@ def gunicorn(
     url: str, secret_key: str, logfile: Path, workers: int, threads: int, trace: Path | None
 ) -> Iterator[Server]:
     """The app under gunicorn as its own process; always terminated on the way out."""
-    port = free_port()
     env = {
         **os.environ,
         "BENCH_DATABASE_URL": url,
@@ -276,37 +250,12 @@ def gunicorn(
     env.pop("BENCH_TRACE_DIR", None)
     if trace is not None:
         env["BENCH_TRACE_DIR"] = str(trace)
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "--no-control-socket",
-        "-w",
-        str(workers),
-        "-k",
-        "gthread",
-        "--threads",
-        str(threads),
-        "-b",
-        f"127.0.0.1:{port}",
-        APP_MODULE,
-    ]
-    with logfile.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(process, port, logfile)
+    with gunicorn_process(APP_MODULE, env, logfile, workers, threads) as (process, port):
         deadline = time.monotonic() + 30
         while len(_children(process.pid)) < workers and time.monotonic() < deadline:
             time.sleep(0.1)
         log(f"gunicorn pid {process.pid} answers on 127.0.0.1:{port} ({workers} workers)")
         yield Server(port, process.pid)
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log(f"gunicorn stopped (exit {process.returncode})")
 
 
 # The load generator --------------------------------------------------------------------
@@ -1009,7 +958,9 @@ def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> Outcome:
     rng = random.Random(args.seed)
     secret_key = secrets.token_urlsafe(48)  # one key for this process and the server
     log(f"== {kind} ==")
-    with fresh_database(kind, workdir, args.keep) as url:
+    with fresh_database(
+        kind, workdir, args.keep, sqlite_name=SQLITE_FILE, pg_name=PG_BENCH_DB
+    ) as url:
         prepared = prepare(url, secret_key)
         log(f"{kind} prepared in {prepared.seconds:.0f} s")
         trace = None
@@ -1054,22 +1005,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases and temp dir")
     args = parser.parse_args(argv)
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    workdir = Path(tempfile.mkdtemp(prefix="buurthuis-checkin-"))
-    outcomes: list[Outcome] = []
-    failed = False
-    try:
-        for kind in kinds:
-            try:
-                outcomes.append(run_one(kind, args, workdir))
-            except BenchError as error:
-                print(f"\n### {kind}\n\nERROR: {error}\n", flush=True)
-                failed = True
-    finally:
-        if args.keep:
-            log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    outcomes, failed = run_each_database(args, "buurthuis-checkin-", run_one)
     print(
         f"\n## Check-in benchmark, {datetime.now(AMSTERDAM):%Y-%m-%d %H:%M} "
         f"({args.taps} taps + {args.replay:.0%} replays, {args.phones} phones, "

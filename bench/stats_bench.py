@@ -43,14 +43,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from bench._common import AMSTERDAM, BenchError, fresh_database, log  # noqa: E402
+
+SQLITE_FILE = "buurthuis-stats-bench.sqlite"  # in the run's temp dir
 PG_BENCH_DB = "buurthuis_stats_bench"
 GEMEENTE = "gemeente@buurthuis.example"
 DEMO_PASSWORD = "buurthuis-demo"
@@ -59,38 +59,6 @@ WARMUP = 5
 TARGET_MS = 200.0
 CHANNELS = (("qr", 50), ("tablet", 35), ("tally", 10), ("poster", 5))
 AGES = ("18-29", "30-49", "50-66", "67+", "67+", "0-17", "geen_antwoord")
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-class BenchError(Exception):
-    """Something went wrong that makes the measurement invalid."""
-
-
-@contextlib.contextmanager
-def fresh_database(kind: str, workdir: Path, keep: bool) -> Iterator[str]:
-    """A new empty database for one run; removed afterwards unless `keep`."""
-    if kind == "sqlite":
-        path = workdir / "buurthuis-stats-bench.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        yield f"sqlite:///{path}"
-        return
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {PG_BENCH_DB}"))
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
-    finally:
-        if not keep:
-            with admin.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
-        admin.dispose()
 
 
 def build_app(url: str) -> Any:
@@ -436,7 +404,9 @@ def report(outcomes: list[Outcome]) -> str:
 
 def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> Outcome:
     log(f"{kind}: fresh database")
-    with fresh_database(kind, workdir, args.keep) as url:
+    with fresh_database(
+        kind, workdir, args.keep, sqlite_name=SQLITE_FILE, pg_name=PG_BENCH_DB
+    ) as url:
         app = build_app(url)
         try:
             loaded = load(app, args.visits, random.Random(args.seed))

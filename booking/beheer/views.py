@@ -7,6 +7,7 @@ reason (422); a malformed form shows its errors (400).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -73,6 +74,20 @@ def _problems(error: bookings.RuleViolation) -> list[str]:
 
 def _bad_request(message: str) -> tuple[str, int]:
     return render_template("errors/error.html", title=_("Ongeldig verzoek"), message=message), 400
+
+
+def _delete(remove: Callable[[], object], done: str, back: str) -> Page:
+    """A delete button sends only its CSRF token; an id that is gone or elsewhere is a 404."""
+    if not DeleteForm().validate_on_submit():
+        return _bad_request(_("Het formulier is onvolledig verstuurd."))
+    try:
+        remove()
+    except bookings.NotFound:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(back)
 
 
 @bp.route("/<slug>")
@@ -539,17 +554,11 @@ def closures(slug: str) -> Page:
 @bp.route("/<slug>/sluitingen/<int:closure_id>/verwijderen", methods=["POST"])
 def delete_closure(slug: str, closure_id: int) -> Page:
     house = house_for(slug, Permission.manage_building)
-    form = DeleteForm()
-    if not form.validate_on_submit():
-        return _bad_request(_("Het formulier is onvolledig verstuurd."))
-    try:
-        beheer.delete_closure(house.id, current_user, closure_id)
-    except bookings.NotFound:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
-    flash(_("De sluiting is verwijderd."), "success")
-    return redirect(url_for("beheer.closures", slug=house.slug))
+    return _delete(
+        lambda: beheer.delete_closure(house.id, current_user, closure_id),
+        _("De sluiting is verwijderd."),
+        url_for("beheer.closures", slug=house.slug),
+    )
 
 
 # Voorrangsblokken ----------------------------------------------------------------------------
@@ -602,17 +611,11 @@ def priority_blocks(slug: str) -> Page:
 @bp.route("/<slug>/voorrangsblokken/<int:block_id>/verwijderen", methods=["POST"])
 def delete_priority_block(slug: str, block_id: int) -> Page:
     house = house_for(slug, Permission.manage_programme)
-    form = DeleteForm()
-    if not form.validate_on_submit():
-        return _bad_request(_("Het formulier is onvolledig verstuurd."))
-    try:
-        beheer.delete_priority_block(house.id, current_user, block_id)
-    except bookings.NotFound:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
-    flash(_("Het voorrangsblok is verwijderd."), "success")
-    return redirect(url_for("beheer.priority_blocks", slug=house.slug))
+    return _delete(
+        lambda: beheer.delete_priority_block(house.id, current_user, block_id),
+        _("Het voorrangsblok is verwijderd."),
+        url_for("beheer.priority_blocks", slug=house.slug),
+    )
 
 
 # Invoicing export ------------------------------------------------------------------------------
