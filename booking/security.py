@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from booking.extensions import db, login_manager
 from booking.models import User
+from booking.rules.numbers import parse_whole_number
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,9 +77,8 @@ def _security_headers(response: Response) -> Response:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+    number = parse_whole_number(user_id)
+    return db.session.get(User, number) if number is not None else None
 
 
 @login_manager.request_loader

@@ -26,10 +26,11 @@ from booking.models.base import UTCDateTime
 from booking.models.bookings import ACTIVE_STATUS_VALUES
 from booking.models.kiosk import AGE_GROUPS
 from booking.rules.messages import N_
+from booking.rules.numbers import parse_whole_number
 from booking.rules.permissions import Permission
 from booking.rules.slots import AMSTERDAM, local_day_bounds
 from booking.services import audit
-from booking.services.device_keys import device_hash, key_for_year
+from booking.services.device_keys import device_hash, existing_key, key_for_year
 from kiosk import tokens
 
 PAIRING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -341,6 +342,18 @@ class CheckIn:
     counted: bool  # False: the same device was here within 3 hours
 
 
+def _device_hashes(house_id: int, device_id: str, now: datetime) -> list[str]:
+    """The hash to store first, then the hash this device had three hours ago if the
+    year's key changed since (midnight of 1 January, Amsterdam) and still exists."""
+    year = now.astimezone(AMSTERDAM).year
+    hashes = [device_hash(key_for_year(year), house_id, device_id)]
+    if (now - SAME_VISIT).astimezone(AMSTERDAM).year < year:
+        earlier_key = existing_key(year - 1)
+        if earlier_key is not None:
+            hashes.append(device_hash(earlier_key, house_id, device_id))
+    return hashes
+
+
 def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
     """Count a phone once per house per three hours, by its keyed device hash.
 
@@ -349,7 +362,7 @@ def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
     two simultaneous posts from one phone still count once.
     """
     house_id = place.room.house_id
-    hashed = device_hash(key_for_year(now.astimezone(AMSTERDAM).year), house_id, device_id)
+    hashed, *earlier_hashes = _device_hashes(house_id, device_id, now)
     values = _visit_values(place, now, now, device_hash=hashed)
     begin_write()
     if db.session.get_bind().dialect.name == "postgresql":
@@ -361,7 +374,7 @@ def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
         select(Visit.id)
         .where(
             Visit.house_id == house_id,
-            Visit.device_hash == hashed,
+            Visit.device_hash.in_([hashed, *earlier_hashes]),
             Visit.visited_at > _minute(now - SAME_VISIT),
         )
         .order_by(Visit.visited_at.desc())
@@ -381,7 +394,9 @@ def tap(kiosk: Kiosk, client_id: str, tapped_at: datetime | None, now: datetime)
     ON CONFLICT DO NOTHING, so the write lock is held for one INSERT only.
     """
     try:
-        uuid.UUID(client_id)
+        # One spelling per tap: "{...}", "urn:uuid:..." and upper case are the same uuid,
+        # and the stored client id is what makes a replay count once.
+        client_id = str(uuid.UUID(client_id))
     except (ValueError, TypeError, AttributeError) as error:
         raise KioskError(N_("Ongeldige tik.")) from error
     moment = (
@@ -408,8 +423,8 @@ def answer(
         visit.first_time = first_time == "ja"
     if area in AREA_OTHER_ANSWERS:
         visit.area_answer, visit.area_id = area, None
-    elif area and area.isdigit() and db.session.get(Area, int(area)):
-        visit.area_id, visit.area_answer = int(area), None
+    elif (area_id := parse_whole_number(area)) is not None and db.session.get(Area, area_id):
+        visit.area_id, visit.area_answer = area_id, None
     elif area:
         raise KioskError(N_("Kies een wijk of kern uit de lijst."))
     if age_group in AGE_GROUPS:

@@ -13,6 +13,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
+from booking.rules.numbers import parse_whole_number
+
 SLOT_SECONDS = 30
 ACCEPTED_SLOTS = 4  # the current slot and the three before it: about two minutes
 SIGNATURE_BYTES = 12
@@ -54,9 +56,12 @@ def parse(token: str) -> QrToken | None:
     if not token or len(token) > 80:
         return None
     parts = token.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+    if len(parts) != 3:
         return None
-    return QrToken(int(parts[0]), int(parts[1]), parts[2])
+    kiosk_id, slot = parse_whole_number(parts[0]), parse_whole_number(parts[1], 10**12)
+    if kiosk_id is None or slot is None:
+        return None
+    return QrToken(kiosk_id, slot, parts[2])
 
 
 def is_authentic(key: bytes, token: QrToken) -> bool:
@@ -77,7 +82,7 @@ def poster_token(secret: str, room_id: int, version: int = 1) -> str:
 def poster_room(secret: str, token: str) -> int | None:
     if not token or len(token) > 60 or token.count(".") != 1:
         return None
-    room, _ = token.split(".")
-    if not room.isdigit():
+    room_id = parse_whole_number(token.split(".")[0])
+    if room_id is None:
         return None
-    return int(room) if hmac.compare_digest(token, poster_token(secret, int(room))) else None
+    return room_id if hmac.compare_digest(token, poster_token(secret, room_id)) else None

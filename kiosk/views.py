@@ -30,7 +30,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from booking.extensions import csrf, db, limiter
-from booking.models import House, Kiosk, Room
+from booking.models import Booking, House, Kiosk, Room
 from booking.rules.permissions import Permission
 from booking.security import public_endpoint
 from booking.services import houses
@@ -71,7 +71,14 @@ def screen() -> Page:
     if kiosk is None:
         return render_template("kiosk/pair.html", form=PairingForm())
     activity = kiosks.running_activity(kiosk.room, _now())
-    return render_template("kiosk/screen.html", kiosk=kiosk, activity=activity)
+    return render_template("kiosk/screen.html", kiosk=kiosk, now_line=_now_line(activity))
+
+
+def _now_line(activity: Booking | None) -> str:
+    """What the screen says is on now; a private booking's title is not shown."""
+    if activity is not None and activity.public:
+        return _("Nu: %(title)s", title=activity.title)
+    return _("Loop gerust binnen.")
 
 
 @bp.route("/kiosk/koppelen", methods=["POST"])
@@ -121,6 +128,7 @@ def status() -> Response:
     return jsonify(
         paired=True,
         now_on=activity.title if activity and activity.public else None,
+        now_line=_now_line(activity),
         qr_src=url_for("kiosk.qr_image", v=kiosks.tokens.slot_of(now)),
     )
 
@@ -177,9 +185,9 @@ def _parse_moment(value: object) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return moment.astimezone(UTC) if moment.tzinfo else None
+    except (ValueError, OverflowError):  # year 1 at +14:00 has no UTC moment
         return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
 
 
 # The phone -----------------------------------------------------------------------------
@@ -200,6 +208,8 @@ PER_DEVICE = "10 per minute"
 @limiter.limit(PER_DEVICE, methods=["POST"], key_func=_device_key)
 def phone(token: str) -> Page:
     place = kiosks.place_for_qr(token, _now(), grace_slots=0 if request.method == "GET" else 1)
+    if place is None:
+        return render_template("kiosk/expired.html", poster=False), 410
     return _phone_page(place, "kiosk.phone", token)
 
 
@@ -208,12 +218,13 @@ def phone(token: str) -> Page:
 @limiter.limit(PER_ADDRESS, methods=["POST"])
 @limiter.limit(PER_DEVICE, methods=["POST"], key_func=_device_key)
 def poster(token: str) -> Page:
-    return _phone_page(kiosks.place_for_poster(token), "kiosk.poster", token)
+    place = kiosks.place_for_poster(token)
+    if place is None:  # a poster's code does not expire: unknown, forged or room closed
+        return render_template("kiosk/expired.html", poster=True), 404
+    return _phone_page(place, "kiosk.poster", token)
 
 
-def _phone_page(place: kiosks.Place | None, endpoint: str, token: str) -> Page:
-    if place is None:
-        return render_template("kiosk/expired.html"), 410
+def _phone_page(place: kiosks.Place, endpoint: str, token: str) -> Page:
     device_id = request.cookies.get(DEVICE_COOKIE) or ""
     if not (20 <= len(device_id) <= 64):
         device_id = secrets.token_urlsafe(32)

@@ -83,7 +83,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "kiosk.qr_image": ("GET", "/kiosk/qr.svg", "404 404 404 404 404 404 404"),
     "kiosk.tap": ("POST", "/kiosk/tik", "302 302 302 302 302 302 302"),
     "kiosk.phone": ("GET", "/k/1.1.nep", "410 410 410 410 410 410 410"),
-    "kiosk.poster": ("GET", "/p/1.nep", "410 410 410 410 410 410 410"),
+    "kiosk.poster": ("GET", "/p/1.nep", "404 404 404 404 404 404 404"),
     "kiosk.questions": ("GET", "/k/vragen", "200 200 200 200 200 200 200"),
     "kiosk.host": ("GET", "/kiosk/gastheer/{house}", "302 404 200 200 200 404 200"),
     "kiosk.undo_tally": ("POST", "/kiosk/gastheer/{house}/ongedaan", "302 404 302 302 302 404 302"),

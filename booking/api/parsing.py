@@ -7,6 +7,7 @@ from typing import Any
 from flask import request
 
 from booking.api.errors import ApiError
+from booking.rules.numbers import MAX_ID
 
 
 def json_body() -> dict[str, Any]:
@@ -53,14 +54,15 @@ def integer_field(
     *,
     default: int | None = None,
     minimum: int | None = None,
-    maximum: int | None = None,
+    maximum: int = MAX_ID,
 ) -> int:
+    """A whole number; at most what a database INTEGER holds unless a smaller maximum."""
     value = data.get(name, default)
     if not isinstance(value, int) or isinstance(value, bool):
         raise ApiError(
             400, "ongeldig_veld", f"Het veld '{name}' moet een geheel getal zijn.", {"field": name}
         )
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+    if (minimum is not None and value < minimum) or value > maximum:
         raise ApiError(
             400,
             "ongeldig_veld",

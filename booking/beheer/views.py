@@ -36,6 +36,7 @@ from booking.extensions import db
 from booking.i18n import say, weekday_name
 from booking.models import Booking, House, Room
 from booking.rules import slots
+from booking.rules.numbers import parse_whole_number
 from booking.rules.permissions import Permission
 from booking.rules.statuses import BookingStatus, PriorityClass, TariffGroup
 from booking.services import beheer, bookings, houses, invoicing
@@ -689,10 +690,10 @@ def object_label(object_type: str) -> str:
 @bp.route("/<slug>/logboek")
 def audit_log(slug: str) -> Page:
     house = house_for(slug, Permission.manage_programme)
-    raw = request.args.get("pagina", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+    number = parse_whole_number(request.args.get("pagina", "1"), 1_000_000)
+    if not number:
         return _bad_request(_("Kies een paginanummer vanaf 1."))
-    page = beheer.audit_page(house.id, int(raw))
+    page = beheer.audit_page(house.id, number)
     return _render(
         "beheer/audit_log.html",
         house,

@@ -20,6 +20,7 @@ from booking.feeds import bp
 from booking.feeds.forms import DownloadForm, FeedForm, fill_choices
 from booking.i18n import say
 from booking.rules.messages import N_, Message
+from booking.rules.numbers import parse_whole_number
 from booking.rules.slots import AMSTERDAM
 from booking.security import public_endpoint
 from booking.services import feeds
@@ -123,10 +124,13 @@ def _target_id(scope: str | None, raw: str | None) -> str | int | None:
     if scope == feeds.Scope.mine.value:
         return None
     if scope == feeds.Scope.room.value:
-        if not raw.isdigit():
+        room_id = parse_whole_number(raw)
+        if room_id is None:
             raise feeds.InvalidInput("id", Message(N_("Kies bij deze agenda een ruimte.")))
-        return int(raw)
-    if scope in (feeds.Scope.house.value, feeds.Scope.public.value) and (not raw or raw.isdigit()):
+        return room_id
+    if scope in (feeds.Scope.house.value, feeds.Scope.public.value) and (
+        not raw or parse_whole_number(raw) is not None
+    ):
         raise feeds.InvalidInput("id", Message(N_("Kies bij deze agenda een huis.")))
     return raw or None
 

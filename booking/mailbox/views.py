@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from booking.mailbox import bp
 from booking.mailbox.queries import get_mail, outbox_page
+from booking.rules.numbers import parse_whole_number
 from booking.rules.permissions import Role
 
 MAX_PAGE = 1_000_000
@@ -34,14 +35,14 @@ def status_label(status: str) -> str:
 @bp.route("")
 def outbox() -> str | tuple[str, int]:
     _require_viewer()
-    raw = request.args.get("pagina", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    number = parse_whole_number(request.args.get("pagina", "1"), MAX_PAGE)
+    if not number:
         return render_template(
             "errors/error.html",
             title=_("Ongeldig verzoek"),
             message=_("Kies een paginanummer vanaf 1."),
         ), 400
-    page = outbox_page(int(raw))
+    page = outbox_page(number)
     return render_template(
         "mailbox/outbox.html",
         page=page,

@@ -16,6 +16,7 @@ from booking.rooms import bp
 from booking.rooms.forms import BookingForm, SearchForm
 from booking.rooms.week import monday_of, this_week, week_grid
 from booking.rules import slots
+from booking.rules.numbers import parse_whole_number
 from booking.rules.recurrence import RecurrenceError
 from booking.security import public_endpoint
 from booking.services import bookings, houses
@@ -53,7 +54,7 @@ def search() -> Page:
             problems.append(_("De eindtijd moet na de begintijd liggen."))
             slot = None
     house = houses.get_house(form.house.data) if form.house.data else None
-    area_id = int(form.area.data) if (form.area.data or "").isdigit() else None
+    area_id = parse_whole_number(form.area.data)
     rooms = houses.find_rooms(
         slot,
         _now(),

@@ -15,10 +15,17 @@ sum. In a two-way table (weekday x hour, house x channel) the same holds for eve
 and every column; hiding a cell for a row can leave its column with one hidden cell, so
 the rule repeats until no line has exactly one.
 
-What this does not promise: an attacker who knows the rule knows that an ``"x"`` that
-was non-zero is at least the threshold, and may narrow the pair down (hidden sum 6 with
-one ``"<5"``: 1 and 5). That is the usual limit of cell suppression without rounding;
-the policy asks for ``<5`` and secondary suppression, not for perturbation.
+Someone who knows the rule also knows that a ``"<5"`` is 1 .. 4 and an ``"x"`` is 0 or at
+least 5. With ``qr 30, tablet 5, tally 1`` and the total 36 shown, hiding tablet and
+tally leaves a hidden sum of 6 that fits only 5 + 1. So each line is also checked that
+way: while a ``"<5"`` cell of it has fewer than two values that fit, one more shown
+non-zero cell is hidden (here the 30: a hidden sum of 36 fits 1, 2, 3 or 4).
+
+What this does not promise: a line with no shown non-zero cell left cannot be helped by
+hiding more (a total of 6 made of 5 and 1 only, or a total of 3 in one category: the
+total itself tells). The check looks at each line on its own, not at all lines of a
+table together. Both are the usual limits of cell suppression without rounding; the
+policy asks for ``<5`` and secondary suppression, not for perturbation.
 
 Lines of a single cell are their own total and cannot be protected by hiding a sibling;
 callers show a one-cell breakdown only where the total is already public.
@@ -133,14 +140,29 @@ def _suppress(values: list[int], threshold: int, lines: list[list[int]]) -> list
     def count_hidden(number: int) -> int:
         return sum(1 for index in lines[number] if hidden(index))
 
+    def pinned(line: list[int]) -> bool:
+        cells = [i for i in line if hidden(i)]
+        small = sum(1 for i in cells if i in primary)
+        hidden_sum = sum(values[i] for i in cells)
+        return _pins_a_small_cell(hidden_sum, small, len(cells) - small, threshold) and any(
+            values[i] > 0 and not hidden(i) for i in line
+        )
+
     changed = True
     while changed:
         changed = False
         for number, line in enumerate(lines):
-            if count_hidden(number) != 1:
-                continue
-            secondary.add(_pick(line, values, hidden, lines_of, count_hidden, number))
-            changed = True
+            if count_hidden(number) == 1:
+                secondary.add(_pick(line, values, hidden, lines_of, count_hidden, number))
+                changed = True
+        if changed:
+            continue
+        for line in lines:
+            if pinned(line):  # hide one more: a larger hidden sum leaves room for doubt
+                pool = [i for i in line if values[i] > 0 and not hidden(i)]
+                secondary.add(min(pool, key=lambda i: (values[i], i)))
+                changed = True
+                break
     return [
         marker(threshold) if i in primary else SECONDARY if i in secondary else value
         for i, value in enumerate(values)
@@ -168,3 +190,26 @@ def _pick(
     non_zero = [i for i in candidates if values[i] > 0]
     pool = non_zero or candidates
     return min(pool, key=lambda i: (values[i], not helps_elsewhere(i), i))
+
+
+def _pins_a_small_cell(hidden_sum: int, small: int, secondaries: int, threshold: int) -> bool:
+    """Whether the hidden cells of a line, knowing their sum, pin a ``"<5"`` cell down.
+
+    Someone who knows the rule knows more than the sum: a ``"<5"`` cell is 1 .. t-1, and
+    an ``"x"`` is 0 or at least t (a count of 1 .. t-1 would have been ``"<5"``). With one
+    ``"<5"`` and one ``"x"`` hiding 6, only 1 + 5 fits. A small cell is safe when at least
+    two of its values fit the sum; the line is checked on its own, not in combination with
+    the other lines of a table.
+    """
+    if small == 0:
+        return False
+    others_low, others_high = small - 1, (small - 1) * (threshold - 1)
+    fitting = 0
+    for value in range(1, threshold):
+        rest = hidden_sum - value
+        fits_small = others_low <= rest <= others_high
+        fits_with_x = secondaries > 0 and rest - others_low >= threshold  # "x"s: 0 or >= t
+        fitting += 1 if (fits_small or fits_with_x) else 0
+        if fitting >= 2:
+            return False
+    return True

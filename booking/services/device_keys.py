@@ -31,6 +31,12 @@ def key_for_year(year: int) -> bytes:
     return row.key
 
 
+def existing_key(year: int) -> bytes | None:
+    """The key of a year if it was made and not yet destroyed; never makes one."""
+    row = db.session.get(DeviceHashKey, year)
+    return row.key if row is not None else None
+
+
 def device_hash(key: bytes, house_id: int, device_id: str) -> str:
     """Per house, so the same phone in two houses cannot be linked across them."""
     return hmac.new(key, f"{house_id}:{device_id}".encode(), hashlib.sha256).hexdigest()

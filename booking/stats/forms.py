@@ -18,6 +18,7 @@ from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from booking.forms import max_length, required
+from booking.rules.numbers import parse_whole_number
 from booking.services import stats
 
 
@@ -44,7 +45,7 @@ def valid_day(form: FlaskForm, field: Field) -> None:
 
 def whole_number_or_empty(form: FlaskForm, field: Field) -> None:
     text = (field.data or "").strip()
-    if text and (not text.isdigit() or len(text) > 9):
+    if text and parse_whole_number(text) is None:
         raise ValidationError(_l("Kies een waarde uit de lijst."))
 
 

@@ -104,7 +104,7 @@
       const status = await response.json();
       setOnline(true);
       qr.src = status.qr_src;
-      if (status.now_on) now.textContent = status.now_on;
+      now.textContent = status.now_line;  // also when the activity has ended
       flush();
     } catch (networkError) {
       setOnline(false);

@@ -60,6 +60,53 @@ def test_a_total_that_is_itself_a_cell_is_part_of_its_line() -> None:
     assert shown[1] == "<5" and hidden_per_line(shown) >= 2
 
 
+def test_a_hidden_sum_that_fits_only_one_way_gets_another_sibling_hidden() -> None:
+    # 36 = 30 + 5 + 1: hiding only 5 and 1 leaves a sum of 6, and as "x" is never 1..4,
+    # only "<5" = 1 fits. With 30 hidden too, the sum 36 fits "<5" = 1, 2, 3 and 4.
+    assert suppress_line([30, 5, 1, 0]) == [SECONDARY, SECONDARY, "<5", 0]
+    # two small cells summing to 2 are both 1: hide the 6 as well
+    assert suppress_line([10, 6, 1, 1]) == [10, SECONDARY, "<5", "<5"]
+    assert suppress_line([40, 30, 7, 3, 0]) == [40, 30, SECONDARY, "<5", 0]
+
+
+def test_what_a_line_without_other_counts_cannot_hide() -> None:
+    # Documented limit: a total of 6 made of 5 and 1 only; no third count to hide.
+    assert suppress_line([0, 5, 1, 0]) == [0, SECONDARY, "<5", 0]
+
+
+def _values_a_small_cell_can_have(shown: list[object], values: list[int], t: int) -> list[set]:
+    """Brute force, as someone who knows the rule would: every assignment of the hidden
+    cells ("<t": 1..t-1; "x": 0 or t and more) that adds up to the known hidden sum."""
+    hidden = [i for i, cell in enumerate(shown) if is_hidden(cell)]
+    total = sum(values[i] for i in hidden)
+    domains = [range(1, t) if shown[i] == marker(t) else [0, *range(t, total + 1)] for i in hidden]
+    possible: list[set] = [set() for _ in hidden]
+
+    def walk(position: int, left: int, chosen: list[int]) -> None:
+        if position == len(hidden):
+            if left == 0:
+                for k, value in enumerate(chosen):
+                    possible[k].add(value)
+            return
+        for value in domains[position]:
+            if value <= left:
+                walk(position + 1, left - value, [*chosen, value])
+
+    walk(0, total, [])
+    return [p for i, p in zip(hidden, possible, strict=True) if shown[i] == marker(t)]
+
+
+@FAST
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size=6), thresholds)
+def test_a_small_cell_keeps_two_possible_values_while_a_count_is_left_to_hide(
+    values: list[int], t: int
+) -> None:
+    shown = suppress_line(values, t)
+    shown_non_zero = any(isinstance(c, int) and c > 0 for c in shown)
+    for possible in _values_a_small_cell_can_have(shown, values, t):
+        assert len(possible) >= 2 or not shown_non_zero
+
+
 def _check_line(original: list[int], shown: list[object], threshold: int) -> None:
     for value, cell in zip(original, shown, strict=True):
         if isinstance(cell, int):
