@@ -289,8 +289,14 @@ def _visit_values(place: Place, moment: datetime, now: datetime, **fields: objec
 
 
 def _suspicion(place: Place, house_open: bool, recent: int, now: datetime) -> str:
-    """Why a visit is left out of the figures by default, or "" (DESIGN section 7)."""
+    """Why a visit is left out of the figures by default, or "" (DESIGN section 7).
+
+    A host's tally is a count by a signed-in person, not a device that may be misused:
+    it is never flagged, or a +N after closing time would not show in today's count.
+    """
     kiosk = place.kiosk
+    if place.channel == "tally":
+        return ""
     if not house_open:
         return "buiten_openingstijd"
     if (
@@ -409,6 +415,13 @@ def tap(kiosk: Kiosk, client_id: str, tapped_at: datetime | None, now: datetime)
     )
     begin_write()
     return _insert_visit(values) is not None
+
+
+def can_answer(visit_id: int, now: datetime) -> bool:
+    """The questions belong to a visit of the last half hour; a phone that checks in again
+    later within three hours is welcomed back without them."""
+    visited_at = db.session.scalar(select(Visit.visited_at).where(Visit.id == visit_id))
+    return visited_at is not None and now - visited_at <= ANSWER_WINDOW
 
 
 def answer(

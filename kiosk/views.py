@@ -268,12 +268,12 @@ def questions() -> Page:
             SelectChoice("geen_antwoord", _("zeg ik liever niet")),
         ]
     )
-    if request.method == "GET":
-        return render_template(
-            "kiosk/questions.html", form=form, counted=session.get("visit_counted")
-        )
-    if "skip" in request.form or not form.validate_on_submit():
+    if "skip" in request.form or not kiosks.can_answer(visit_id, _now()):
         return _thanks()
+    if request.method == "GET":
+        return _questions_page(form)
+    if not form.validate_on_submit():
+        return _questions_page(form, 400)
     try:
         kiosks.answer(
             visit_id,
@@ -285,9 +285,29 @@ def questions() -> Page:
     except kiosks.KioskError as error:
         db.session.rollback()
         form.area.errors = [_(str(error))]
-        return render_template("kiosk/questions.html", form=form, counted=True), 400
+        return _questions_page(form, 400)
     db.session.commit()
     return _thanks()
+
+
+def _questions_page(form: QuestionsForm, status: int = 200) -> tuple[str, int]:
+    """The questions, with our own words for an answer outside the lists (a forged post
+    or a page from before the lists changed) instead of WTForms' English defaults."""
+    own_words = {
+        "first_time": _("Kies ja of nee."),
+        "area": _("Kies een wijk of kern uit de lijst."),
+        "age_group": _("Kies een leeftijdsgroep uit de lijst."),
+    }
+    for name, message in own_words.items():
+        if form[name].errors:
+            form[name].errors = [message]
+    page = render_template(
+        "kiosk/questions.html",
+        form=form,
+        counted=session.get("visit_counted"),
+        again=bool(form.csrf_token.errors),  # the page was open too long: send it again
+    )
+    return page, status
 
 
 def _thanks() -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from booking.database import begin_write, constraint_name
 from booking.extensions import db
@@ -210,6 +210,15 @@ def _blocking(judged: QuoteResult, now: datetime) -> tuple[list[Booking], list[B
     return displaceable, blocking
 
 
+def _lost_the_slot(error: DBAPIError) -> bool:
+    """The no-overlap constraint refused the booking, or PostgreSQL broke a deadlock
+    between two inserts that each waited for the other's check of that constraint
+    (SQLSTATE 40P01): either way another request holds the slot."""
+    if isinstance(error, IntegrityError):
+        return constraint_name(error) == NO_OVERLAP_CONSTRAINT
+    return getattr(error.orig, "sqlstate", None) == "40P01"
+
+
 def _insert(
     organiser: User,
     judged: QuoteResult,
@@ -251,8 +260,8 @@ def _insert(
             db.session.flush()
             db.session.add(booking)
             db.session.flush()
-    except IntegrityError as error:
-        if constraint_name(error) != NO_OVERLAP_CONSTRAINT:
+    except (IntegrityError, OperationalError) as error:
+        if not _lost_the_slot(error):
             raise
         db.session.expire_all()
         taken = overlapping(judged.room.id, judged.start, judged.end)

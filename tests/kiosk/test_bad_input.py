@@ -5,17 +5,17 @@ poster code that is unknown. Each answers 4xx and counts nothing (or once), neve
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import Kiosk, Visit
+from booking.models import Kiosk, User, Visit
 from booking.rules.numbers import MAX_ID, parse_whole_number
 from booking.rules.slots import local_to_utc
 from kiosk import services as kiosks
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, post_form
 
 
 def visits(app) -> int:
@@ -126,3 +126,30 @@ def test_look_alike_digits_in_staff_pages_are_refused(app, client, make_house, m
         f"/beheer/{house.slug}/logboek?pagina=%C2%B2",
     ):
         assert client.get(path).status_code == 400, path
+
+
+def test_a_phone_back_after_the_answer_window_is_welcomed_without_questions(app, paired) -> None:
+    device = "e" * 32
+    with app.app_context():
+        kiosk = db.session.scalars(select(Kiosk)).one()
+        place = kiosks.Place(kiosk.room, kiosk, "qr")
+        kiosks.check_in_phone(place, device, datetime.now(UTC) - timedelta(minutes=45))
+        db.session.commit()
+        token = kiosks.qr_token(kiosk, datetime.now(UTC))
+    phone = app.test_client()
+    phone.set_cookie("bh_apparaat", device)
+    assert post_form(phone, f"/k/{token}", {}, page=f"/k/{token}").status_code == 302
+    page = phone.get("/k/vragen").get_data(as_text=True)
+    assert "U was al ingecheckt. Welkom terug!" in page and "Hoe oud bent u?" not in page
+    assert visits(app) == 1
+
+
+def test_a_hosts_tally_after_closing_time_is_counted(app, paired, make_user) -> None:
+    house, _, _, _ = paired
+    host = make_user("gastheer", house)
+    night = local_to_utc(datetime(2026, 12, 2, 23, 30))  # the test house closes at 23:00
+    with app.app_context():
+        kiosks.tally(db.session.get(User, host.id), house.room_ids[0], 3, night)
+        db.session.commit()
+        flags = db.session.scalars(select(Visit.suspicious)).all()
+    assert flags == [False, False, False]

@@ -428,3 +428,20 @@ def test_quote_shows_group_class_price_and_reasons(app, make_house):
         assert result.status == "onder_voorbehoud"
         assert result.decision.reasons and not result.problems
         assert date.today() < finish.date()
+
+
+def test_a_deadlock_between_two_inserts_is_a_lost_slot_not_an_error() -> None:
+    """PostgreSQL can break a deadlock between two inserts that each check the other
+    against the exclusion constraint (40P01); the loser gets 409 like any conflict."""
+    from sqlalchemy.exc import OperationalError
+
+    from booking.services.bookings import _lost_the_slot
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    class Cancelled(Exception):
+        sqlstate = "57014"
+
+    assert _lost_the_slot(OperationalError("INSERT INTO booking", {}, Deadlock()))
+    assert not _lost_the_slot(OperationalError("INSERT INTO booking", {}, Cancelled()))
