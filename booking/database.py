@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.extensions import db
@@ -92,3 +92,8 @@ def constraint_name(error: IntegrityError) -> str | None:
     """The name of the violated constraint, where the driver reports it (PostgreSQL)."""
     diag = getattr(error.orig, "diag", None)
     return getattr(diag, "constraint_name", None)
+
+
+def is_deadlock(error: DBAPIError) -> bool:
+    """PostgreSQL broke a deadlock by aborting this statement (SQLSTATE 40P01)."""
+    return getattr(error.orig, "sqlstate", None) == "40P01"

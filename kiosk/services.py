@@ -417,11 +417,14 @@ def tap(kiosk: Kiosk, client_id: str, tapped_at: datetime | None, now: datetime)
     return _insert_visit(values) is not None
 
 
+def _answerable(visited_at: datetime | None, now: datetime) -> bool:
+    return visited_at is not None and now - visited_at <= ANSWER_WINDOW
+
+
 def can_answer(visit_id: int, now: datetime) -> bool:
     """The questions belong to a visit of the last half hour; a phone that checks in again
     later within three hours is welcomed back without them."""
-    visited_at = db.session.scalar(select(Visit.visited_at).where(Visit.id == visit_id))
-    return visited_at is not None and now - visited_at <= ANSWER_WINDOW
+    return _answerable(db.session.scalar(select(Visit.visited_at).where(Visit.id == visit_id)), now)
 
 
 def answer(
@@ -430,7 +433,7 @@ def answer(
     """Store the optional answers of a visit made from this browser a moment ago."""
     begin_write()
     visit = db.session.get(Visit, visit_id)
-    if visit is None or now - visit.visited_at > ANSWER_WINDOW:
+    if visit is None or not _answerable(visit.visited_at, now):
         raise KioskError(N_("Deze vragen zijn verlopen. Dank u wel voor uw bezoek!"))
     if first_time in ("ja", "nee"):
         visit.first_time = first_time == "ja"

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from booking.database import begin_write, constraint_name
+from booking.database import begin_write, constraint_name, is_deadlock
 from booking.extensions import db
 from booking.models import Booking, BookingSeries, Room, User
 from booking.models.bookings import NO_OVERLAP_CONSTRAINT
@@ -216,7 +216,7 @@ def _lost_the_slot(error: DBAPIError) -> bool:
     (SQLSTATE 40P01): either way another request holds the slot."""
     if isinstance(error, IntegrityError):
         return constraint_name(error) == NO_OVERLAP_CONSTRAINT
-    return getattr(error.orig, "sqlstate", None) == "40P01"
+    return is_deadlock(error)
 
 
 def _insert(

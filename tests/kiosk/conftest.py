@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import func, select
 
+from booking.extensions import db
+from booking.models import Visit
 from tests.conftest import login, post_form
 
 
@@ -32,3 +35,8 @@ def paired(app, client, make_house, make_user):
         and "HttpOnly" in response.headers["Set-Cookie"]
     )
     return house, staff, tablet, beheerder
+
+
+def visit_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Visit.id)))

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Kiosk, User, Visit
@@ -16,11 +16,7 @@ from booking.rules.numbers import MAX_ID, parse_whole_number
 from booking.rules.slots import local_to_utc
 from kiosk import services as kiosks
 from tests.conftest import PASSWORD, login, post_form
-
-
-def visits(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count(Visit.id)))
+from tests.kiosk.conftest import visit_count
 
 
 @pytest.mark.parametrize(
@@ -55,7 +51,7 @@ def test_whole_numbers_are_ascii_digits_within_an_integer(text, expected) -> Non
 def test_garbled_qr_tokens_are_gone_not_errors(app, client, path) -> None:
     for response in (client.get(path), client.post(path)):
         assert response.status_code in (400, 410)
-    assert visits(app) == 0
+    assert visit_count(app) == 0
 
 
 @pytest.mark.parametrize("path", ["/p/%C2%B2.abc", "/p/99999999999999999999.abc", "/p/1.x"])
@@ -64,14 +60,14 @@ def test_an_unknown_poster_code_says_so(app, client, path) -> None:
     assert response.status_code == 404
     page = response.get_data(as_text=True)
     assert "Deze postercode kennen we niet" in page and "tablet verandert" not in page
-    assert visits(app) == 0
+    assert visit_count(app) == 0
 
 
 @pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
 def test_a_tap_time_without_a_utc_moment_counts_now(app, paired, moment) -> None:
     _, _, tablet, _ = paired
     response = tablet.post("/kiosk/tik", json={"client_id": str(uuid.uuid4()), "tapped_at": moment})
-    assert response.status_code == 201 and visits(app) == 1
+    assert response.status_code == 201 and visit_count(app) == 1
 
 
 def test_one_client_id_in_several_spellings_counts_once(app, paired) -> None:
@@ -141,7 +137,7 @@ def test_a_phone_back_after_the_answer_window_is_welcomed_without_questions(app,
     assert post_form(phone, f"/k/{token}", {}, page=f"/k/{token}").status_code == 302
     page = phone.get("/k/vragen").get_data(as_text=True)
     assert "U was al ingecheckt. Welkom terug!" in page and "Hoe oud bent u?" not in page
-    assert visits(app) == 1
+    assert visit_count(app) == 1
 
 
 def test_a_hosts_tally_after_closing_time_is_counted(app, paired, make_user) -> None:

@@ -13,17 +13,13 @@ from booking.models import Kiosk, Visit
 from kiosk import services as kiosks
 from kiosk import tokens
 from tests.conftest import PASSWORD, login, post_form
+from tests.kiosk.conftest import visit_count
 
 
 def current_token(app, house_room_id) -> str:
     with app.app_context():
         kiosk = db.session.scalars(select(Kiosk).where(Kiosk.room_id == house_room_id)).one()
         return kiosks.qr_token(kiosk, datetime.now(UTC))
-
-
-def visit_count(app) -> int:
-    with app.app_context():
-        return db.session.query(Visit).count()
 
 
 def test_pairing_code_works_once_and_only_hashes_are_stored(app, paired):
