@@ -71,6 +71,9 @@ class House(Base):
             "min_duration_minutes >= 15 AND max_duration_minutes >= min_duration_minutes",
             name="duration_limits",
         ),
+        CheckConstraint(
+            "booking_horizon_months BETWEEN 1 AND 60", name="booking_horizon_months_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +91,9 @@ class House(Base):
     request_expiry_days: Mapped[int] = mapped_column(Integer, default=7)
     min_duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
     max_duration_minutes: Mapped[int] = mapped_column(Integer, default=12 * 60)
+    booking_horizon_months: Mapped[int] = mapped_column(
+        Integer, default=18, server_default="18"
+    )
 
     area: Mapped[Area] = relationship()
     rooms: Mapped[list[Room]] = relationship(
