@@ -20,6 +20,8 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 install: $(VENV)/.installed $(MO)
 
+# A local development instance: generated secret key, plain HTTP, the mail viewer at /post.
+run: export BUURTHUIS_ENV = development
 run: install
 	$(APP) db upgrade
 	$(APP) demo

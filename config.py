@@ -32,8 +32,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 class Config:
-    ENV_NAME = "development"
+    """Production unless told otherwise: the safe settings are the defaults."""
+
+    ENV_NAME = "production"
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'buurthuis.sqlite'}")
@@ -42,7 +49,7 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
@@ -53,7 +60,15 @@ class Config:
     KIOSK_LANGUAGES = ("nl", "en", "tr", "ar", "pl")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Per client address, through Flask-Limiter (shared between workers only with Redis).
     LOGIN_RATE_LIMIT = "10 per 5 minutes"
+    # Per account, in the database: after LOGIN_MAX_FAILURES wrong passwords in a row the
+    # account waits LOGIN_BLOCK_SECONDS, doubling with every further failure up to a day.
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 10)
+    LOGIN_BLOCK_SECONDS = _env_int("LOGIN_BLOCK_SECONDS", 300)
+    # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none).
+    # Behind the README's TLS proxy this is 1; never more than the proxies you run.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     MAIL_FROM = os.environ.get("MAIL_FROM", "Buurthuis <noreply@buurthuis.example>")
     SMTP_HOST = os.environ.get("SMTP_HOST", "")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
@@ -67,13 +82,16 @@ class Config:
 
 
 class DevelopmentConfig(Config):
+    """Only with BUURTHUIS_ENV=development (`make run` sets it): a local key, plain HTTP."""
+
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SHOW_MAIL_VIEWER = True
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
 
 
 class TestingConfig(Config):
@@ -86,6 +104,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     PUBLIC_BASE_URL = "http://localhost"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
     SHOW_MAIL_VIEWER = True
 
 
@@ -96,5 +116,14 @@ CONFIGS: dict[str, type[Config]] = {
 }
 
 
-def resolve_secret_key(config: type[Config] | Config) -> str:
-    return getattr(config, "SECRET_KEY", None) or _instance_secret_key()
+def config_for_environment() -> type[Config]:
+    """Production unless BUURTHUIS_ENV names another configuration explicitly."""
+    name = os.environ.get("BUURTHUIS_ENV", "").strip() or "production"
+    if name not in CONFIGS:
+        raise RuntimeError(f"BUURTHUIS_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]
+
+
+def development_secret_key() -> str:
+    """Development only: production refuses to start without SECRET_KEY."""
+    return _instance_secret_key()

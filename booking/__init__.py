@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from config import CONFIGS, INSTANCE_DIR, Config, resolve_secret_key
+from config import CONFIGS, INSTANCE_DIR, Config, config_for_environment, development_secret_key
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def _load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | None) -> None:
     if config is None or isinstance(config, Mapping):
-        app.config.from_object(CONFIGS[os.environ.get("BUURTHUIS_ENV", "development")])
+        app.config.from_object(config_for_environment())
         app.config.update(config or {})
     elif isinstance(config, str):
         app.config.from_object(CONFIGS[config])
     else:
         app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
-        if app.config.get("ENV_NAME") == "production":
-            raise RuntimeError("SECRET_KEY must be set in the environment in production")
-        app.config["SECRET_KEY"] = resolve_secret_key(Config)
+        if app.config.get("ENV_NAME") != "development":
+            raise RuntimeError(
+                "SECRET_KEY must be set in the environment (or set BUURTHUIS_ENV=development "
+                "for a local development instance)"
+            )
+        app.config["SECRET_KEY"] = development_secret_key()
+    if app.config.get("ENV_NAME") != "development":
+        app.config["SHOW_MAIL_VIEWER"] = app.config.get("ENV_NAME") == "testing" and bool(
+            app.config.get("SHOW_MAIL_VIEWER")
+        )
 
 
 def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> Flask:
@@ -37,6 +43,7 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
         static_folder=str(PROJECT_DIR / "static"),
     )
     _load_config(app, config)
+    _trust_proxies(app)
 
     from booking import cli, errors, i18n, security
     from booking.database import install_sqlite_transaction_control
@@ -55,6 +62,17 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     cli.init_app(app)
     _register_blueprints(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-* only from the configured number of proxies in front."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
 
 
 def _register_blueprints(app: Flask) -> None:
