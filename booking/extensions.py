@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,3 +25,17 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=_client_address, default_limits=[])
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+# One per-address budget for the web and the API login together (a shared scope), so
+# guessing through both doors counts once. The per-account throttle is in the database.
+login_rate_limit = limiter.shared_limit(
+    _login_rate_limit,
+    scope="login",
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code >= 400,
+)

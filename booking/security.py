@@ -76,9 +76,16 @@ def _security_headers(response: Response) -> Response:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    number = parse_whole_number(user_id)
-    return db.session.get(User, number) if number is not None else None
+def _load_user(session_id: str) -> User | None:
+    """The user of a session cookie, while the cookie's session version is current."""
+    user_id, _, version = session_id.partition(".")
+    number, version_number = parse_whole_number(user_id), parse_whole_number(version)
+    if number is None or version_number is None:
+        return None
+    user = db.session.get(User, number)
+    if user is None or user.session_version != version_number:
+        return None
+    return user
 
 
 @login_manager.request_loader

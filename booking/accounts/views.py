@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from booking.accounts import bp
-from booking.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
-from booking.extensions import db, limiter
+from booking.accounts.forms import (
+    ChangePasswordForm,
+    EndSessionsForm,
+    FinishRegistrationForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from booking.extensions import db, limiter, login_rate_limit
+from booking.rules.text import has_unsafe_chars
 from booking.security import public_endpoint
 from booking.services import accounts
 from booking.services import dashboard as dashboard_service
@@ -26,34 +37,46 @@ def _safe_next(target: str | None) -> str:
         and target.startswith("/")
         and not target.startswith("//")
         and not urlsplit(target).netloc
+        and not has_unsafe_chars(target)  # a line break would split the Location header
     ):
         return target
     return url_for("accounts.dashboard")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _form_page(template: str, form: object) -> tuple[str, int]:
+    return render_template(template, form=form), 400 if form.is_submitted() else 200  # type: ignore[attr-defined]
+
+
+def blocked_message(until: datetime) -> str:
+    return _(
+        "Te veel mislukte pogingen voor dit account. Probeer het na %(time)s opnieuw, of "
+        "kies via 'Wachtwoord vergeten?' een nieuw wachtwoord.",
+        time=format_datetime(until, "HH:mm"),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public_endpoint
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code >= 400)
+@login_rate_limit
 def login() -> Page:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template(
-            "accounts/login.html", form=form
-        ), 400 if form.is_submitted() else 200
-    user = accounts.authenticate(form.email.data or "", form.password.data or "")
-    if user is None:
-        flash(
-            _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw."), "error"
-        )
-        return render_template("accounts/login.html", form=form), 401
-    login_user(user)
+        return _form_page("accounts/login.html", form)
+    now = datetime.now(UTC)
+    result = accounts.authenticate(form.email.data or "", form.password.data or "", now)
     db.session.commit()
+    if result.user is None:
+        if not result.refused:
+            flash(
+                _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw."),
+                "error",
+            )
+        if result.blocked_until is not None:
+            flash(blocked_message(result.blocked_until), "error")
+        return render_template("accounts/login.html", form=form), 429 if result.refused else 401
+    login_user(result.user)
     flash(_("U bent ingelogd."), "success")
     return redirect(_safe_next(request.args.get("next")))
 
@@ -61,8 +84,11 @@ def login() -> Page:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
+    """Ends every session of this user, so a copied cookie dies with this one."""
+    accounts.end_all_sessions(current_user, now=datetime.now(UTC))
+    db.session.commit()
     logout_user()
-    flash(_("U bent uitgelogd."), "success")
+    flash(_("U bent uitgelogd, op dit en elk ander apparaat."), "success")
     return redirect(url_for("public.home"))
 
 
@@ -72,20 +98,30 @@ def logout() -> Response:
 def register() -> Page:
     form = RegisterForm()
     if not form.validate_on_submit():
+        return _form_page("accounts/register.html", form)
+    accounts.request_registration(
+        form.email.data or "", form.name.data or "", form.organisation.data or ""
+    )
+    db.session.commit()
+    return render_template(
+        "accounts/register_sent.html", email=accounts.normalise_email(form.email.data or "")
+    )
+
+
+@bp.route("/registreren/<token>", methods=["GET", "POST"])
+@public_endpoint
+@limiter.limit("20 per hour", methods=["POST"])
+def finish_registration(token: str) -> Page:
+    pending = accounts.pending_registration(token)
+    if pending is None:
+        flash(_("Deze link is verlopen of al gebruikt. Registreer opnieuw."), "error")
+        return redirect(url_for("accounts.register"))
+    form = FinishRegistrationForm()
+    if not form.validate_on_submit():
         return render_template(
-            "accounts/register.html", form=form
+            "accounts/finish_registration.html", form=form, pending=pending
         ), 400 if form.is_submitted() else 200
-    try:
-        user = accounts.register_initiatiefnemer(
-            form.email.data or "",
-            form.name.data or "",
-            form.password.data or "",
-            form.organisation.data or "",
-        )
-    except accounts.AccountError as error:
-        db.session.rollback()
-        form.email.errors = [*form.email.errors, str(error)]
-        return render_template("accounts/register.html", form=form), 409
+    user = accounts.finish_registration(token, form.password.data or "")
     db.session.commit()
     login_user(user)
     flash(_("Uw account is aangemaakt. U kunt nu een ruimte boeken."), "success")
@@ -98,9 +134,7 @@ def register() -> Page:
 def forgot_password() -> Page:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
-        return render_template(
-            "accounts/forgot.html", form=form
-        ), 400 if form.is_submitted() else 200
+        return _form_page("accounts/forgot.html", form)
     accounts.request_password_reset(form.email.data or "")
     db.session.commit()
     flash(
@@ -115,20 +149,69 @@ def forgot_password() -> Page:
 
 @bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
 @public_endpoint
+@limiter.limit("20 per hour", methods=["POST"])
 def reset_password(token: str) -> Page:
     if accounts.user_for_reset_token(token) is None:
         flash(_("Deze link is verlopen of al gebruikt. Vraag een nieuwe aan."), "error")
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        return render_template(
-            "accounts/reset.html", form=form
-        ), 400 if form.is_submitted() else 200
-    user = accounts.reset_password(token, form.password.data or "")
+        return _form_page("accounts/reset.html", form)
+    user = accounts.reset_password(token, form.password.data or "", datetime.now(UTC))
     db.session.commit()
     login_user(user)
-    flash(_("Uw wachtwoord is gewijzigd."), "success")
+    flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")
     return redirect(url_for("accounts.dashboard"))
+
+
+@bp.route("/account")
+def account() -> str:
+    return render_template(
+        "accounts/account.html", password_form=ChangePasswordForm(), sessions_form=EndSessionsForm()
+    )
+
+
+@bp.route("/account/wachtwoord", methods=["POST"])
+@limiter.limit("10 per hour")
+def change_password() -> Page:
+    form = ChangePasswordForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user,
+                form.current_password.data or "",
+                form.password.data or "",
+                datetime.now(UTC),
+            )
+        except accounts.AccountError as error:
+            db.session.rollback()
+            problem = str(error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # type: ignore[attr-defined]
+            flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")
+            return redirect(url_for("accounts.account"))
+    if problem:
+        form.current_password.errors = [*form.current_password.errors, problem]
+    return render_template(
+        "accounts/account.html", password_form=form, sessions_form=EndSessionsForm()
+    ), 400
+
+
+@bp.route("/account/overal-uitloggen", methods=["POST"])
+def end_sessions() -> Response:
+    form = EndSessionsForm()
+    if not form.validate_on_submit():
+        flash(_("Het formulier is verlopen. Probeer het opnieuw."), "error")
+        return redirect(url_for("accounts.account"))
+    accounts.end_all_sessions(
+        current_user, revoke_api_tokens=bool(form.revoke_api_tokens.data), now=datetime.now(UTC)
+    )
+    db.session.commit()
+    logout_user()
+    flash(_("U bent op alle apparaten uitgelogd."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/dashboard")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from datetime import UTC, datetime
+
+from flask import jsonify, request
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -10,31 +12,41 @@ from booking.api import bp
 from booking.api.errors import ApiError
 from booking.api.openapi import openapi_document
 from booking.api.parsing import json_body, string_field
-from booking.extensions import db, limiter
+from booking.extensions import db, login_rate_limit
 from booking.models import User
 from booking.security import public_endpoint
 from booking.services import accounts, houses
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/session", methods=["POST"])
 @public_endpoint
-@limiter.limit(_login_limit, deduct_when=lambda r: r.status_code >= 400)
+@login_rate_limit
 def create_session() -> tuple[Response, int]:
     data = json_body()
-    user = accounts.authenticate(
-        string_field(data, "email", max_length=254), string_field(data, "password")
+    now = datetime.now(UTC)
+    result = accounts.authenticate(
+        string_field(data, "email", max_length=254),
+        string_field(data, "password", max_length=200, secret=True),
+        now,
     )
-    if user is None:
+    db.session.commit()
+    if result.user is None:
+        if result.refused and result.blocked_until is not None:
+            seconds = int((result.blocked_until - now).total_seconds()) + 1
+            error = ApiError(
+                429,
+                "account_geblokkeerd",
+                "Te veel mislukte pogingen voor dit account. Probeer het later opnieuw, of "
+                "kies een nieuw wachtwoord.",
+                {"retry_after_seconds": seconds},
+            )
+            error.headers = {"Retry-After": str(seconds)}
+            raise error
         raise ApiError(
             401, "onjuiste_inlog", "Dit e-mailadres en wachtwoord horen niet bij elkaar."
         )
-    login_user(user)
-    db.session.commit()
-    return jsonify(user=_user_json(user)), 200
+    login_user(result.user)
+    return jsonify(user=_user_json(result.user)), 200
 
 
 @bp.route("/session", methods=["GET"])
@@ -45,6 +57,10 @@ def get_session() -> Response:
 @bp.route("/session", methods=["DELETE"])
 @public_endpoint
 def delete_session() -> tuple[str, int]:
+    """Like the web logout: every session of the user ends (bearer tokens stay)."""
+    if current_user.is_authenticated and "Authorization" not in request.headers:
+        accounts.end_all_sessions(current_user, now=datetime.now(UTC))
+        db.session.commit()
     logout_user()
     return "", 204
 

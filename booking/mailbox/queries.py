@@ -21,12 +21,17 @@ class OutboxPage:
     total: int
 
 
-def outbox_page(page: int, per_page: int = PAGE_SIZE) -> OutboxPage:
-    """One page of the outbox, newest first (id breaks ties between equal times)."""
-    total = db.session.scalar(select(func.count()).select_from(OutboxMail)) or 0
+def outbox_page(page: int, to_address: str | None, per_page: int = PAGE_SIZE) -> OutboxPage:
+    """One page of the outbox, newest first (id breaks ties between equal times).
+
+    With `to_address`, only the mail addressed to it: a reader sees their own mail only.
+    """
+    where = [] if to_address is None else [OutboxMail.to_address == to_address]
+    total = db.session.scalar(select(func.count()).select_from(OutboxMail).where(*where)) or 0
     pages = max(1, math.ceil(total / per_page))
     mails = db.session.scalars(
         select(OutboxMail)
+        .where(*where)
         .order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
@@ -34,5 +39,8 @@ def outbox_page(page: int, per_page: int = PAGE_SIZE) -> OutboxPage:
     return OutboxPage(list(mails), page, pages, total)
 
 
-def get_mail(mail_id: int) -> OutboxMail | None:
-    return db.session.get(OutboxMail, mail_id)
+def get_mail(mail_id: int, to_address: str | None) -> OutboxMail | None:
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None or (to_address is not None and mail.to_address != to_address):
+        return None
+    return mail

@@ -1,7 +1,9 @@
-"""Mail viewer views: the outbox in the browser, for development and testing.
+"""Mail viewer views: the outbox in the browser, for development and testing only.
 
-In development there is no mail server (SMTP_HOST is empty), so this is where a beheerder
-or the gemeente reads what the product would have sent. Mail HTML is never rendered into
+In development there is no mail server (SMTP_HOST is empty), so this is where a user reads
+what the product would have sent them; the gemeente, who tests the whole product, reads
+all of it. It never exists in production (create_app switches it off there): a reset link
+in someone else's mail would be an account takeover. Mail HTML is never rendered into
 the page: it is shown as escaped source, so a mail cannot inject markup or script.
 """
 
@@ -14,17 +16,18 @@ from flask_login import current_user
 from booking.mailbox import bp
 from booking.mailbox.queries import get_mail, outbox_page
 from booking.rules.numbers import parse_whole_number
-from booking.rules.permissions import Role
 
 MAX_PAGE = 1_000_000
 
 
-def _require_viewer() -> None:
-    """404 (not 403) unless the viewer is switched on and the user may read all mail."""
+def _require_viewer() -> str | None:
+    """404 unless the viewer is switched on; the address whose mail this user may read.
+
+    None means all mail (the gemeente); everyone else reads only mail addressed to them.
+    """
     if not current_app.config.get("SHOW_MAIL_VIEWER"):
         abort(404)
-    if not (current_user.is_gemeente or current_user.role == Role.beheerder.value):
-        abort(404)
+    return None if current_user.is_gemeente else current_user.email
 
 
 def status_label(status: str) -> str:
@@ -34,7 +37,7 @@ def status_label(status: str) -> str:
 
 @bp.route("")
 def outbox() -> str | tuple[str, int]:
-    _require_viewer()
+    reader = _require_viewer()
     number = parse_whole_number(request.args.get("pagina", "1"), MAX_PAGE)
     if not number:
         return render_template(
@@ -42,7 +45,7 @@ def outbox() -> str | tuple[str, int]:
             title=_("Ongeldig verzoek"),
             message=_("Kies een paginanummer vanaf 1."),
         ), 400
-    page = outbox_page(number)
+    page = outbox_page(number, reader)
     return render_template(
         "mailbox/outbox.html",
         page=page,
@@ -53,8 +56,8 @@ def outbox() -> str | tuple[str, int]:
 
 @bp.route("/<int:mail_id>")
 def mail(mail_id: int) -> str:
-    _require_viewer()
-    found = get_mail(mail_id)
+    reader = _require_viewer()
+    found = get_mail(mail_id, reader)
     if found is None:
         abort(404)
     return render_template("mailbox/mail.html", mail=found, mail_status=status_label)

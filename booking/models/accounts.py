@@ -56,6 +56,14 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
 
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the session version it was made under.
+
+        Logout, a password change or reset raise the version, so a cookie copied before
+        then names a version that no longer exists and loads nobody.
+        """
+        return f"{self.id}.{self.session_version}"
+
     @property
     def is_gemeente(self) -> bool:
         return self.role == Role.gemeente

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from booking.database import begin_write
 from booking.extensions import db
 from booking.models import ApiToken, House, HouseMembership, User
 from booking.rules.permissions import HOUSE_ROLES, Role
@@ -53,14 +56,78 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register_initiatiefnemer(email: str, name: str, password: str, organisation: str = "") -> User:
-    """Anyone may register to book; other roles are given by a beheerder or the gemeente."""
-    if find_user(email):
-        raise AccountError(
-            "Er bestaat al een account met dit e-mailadres. Log in of vraag een nieuw "
-            "wachtwoord aan."
+# Registration ---------------------------------------------------------------------
+#
+# Registering answers the same whether or not the address has an account, so the form
+# cannot be used to find out who has one. Whoever owns the address learns the rest by
+# mail: a new address gets a link to finish the account (choose a password), a known one
+# a note that an account exists, with a link to choose a new password. No row is written
+# before the owner clicks, so nobody can squat an address they do not read.
+
+REGISTRATION_MAX_AGE = 24 * 3600
+
+
+def _registration_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="registration")
+
+
+def request_registration(email: str, name: str, organisation: str = "") -> None:
+    """Mail the owner of `email` the next step; say nothing here about which it was."""
+    email = normalise_email(email)
+    user = find_user(email)
+    if user is not None:
+        queue_mail(
+            "registration_known",
+            user.email,
+            template="registration_known",
+            locale=user.locale,
+            user=user,
+            login_link=public_url("accounts.login"),
+            reset_link=public_url("accounts.forgot_password"),
         )
-    return create_user(email, Role.initiatiefnemer, password, name=name, organisation=organisation)
+        return
+    token = _registration_serializer().dumps({"e": email, "n": name, "o": organisation})
+    queue_mail(
+        "registration",
+        email,
+        template="registration",
+        name=name,
+        link=public_url("accounts.finish_registration", token=token),
+    )
+
+
+@dataclass(frozen=True)
+class PendingRegistration:
+    email: str
+    name: str
+    organisation: str
+
+
+def pending_registration(token: str) -> PendingRegistration | None:
+    """The registration a mailed link stands for, while it is fresh and the address free."""
+    try:
+        data = _registration_serializer().loads(token, max_age=REGISTRATION_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in "eno"):
+        return None
+    if find_user(data["e"]) is not None:
+        return None
+    return PendingRegistration(data["e"], data["n"], data["o"])
+
+
+def finish_registration(token: str, password: str) -> User:
+    """Anyone may register to book; other roles are given by a beheerder or the gemeente."""
+    pending = pending_registration(token)
+    if pending is None:
+        raise AccountError("Deze link is verlopen of al gebruikt. Registreer opnieuw.")
+    return create_user(
+        pending.email,
+        Role.initiatiefnemer,
+        password,
+        name=pending.name,
+        organisation=pending.organisation,
+    )
 
 
 def create_user(
@@ -108,13 +175,112 @@ def grant_house_role(user: User, house: House, role: Role, *, actor_id: int | No
         )
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The same work for unknown addresses and wrong passwords, so timing tells nothing."""
+# Logging in -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A user on success. Otherwise `refused` says the account was blocked and the password
+    not even checked; `blocked_until` is the block in force after this attempt, if any."""
+
+    user: User | None = None
+    blocked_until: datetime | None = None
+    refused: bool = False
+
+
+def login_block(failures: int, max_failures: int, block_seconds: int) -> timedelta | None:
+    """How long an account waits after `failures` wrong passwords in a row.
+
+    Nothing below the limit; at the limit the configured block, doubling with each further
+    failure, never longer than a day. A pure rule, kept here beside its only user.
+    """
+    if failures < max_failures:
+        return None
+    doublings = min(failures - max_failures, 16)
+    return min(timedelta(seconds=block_seconds * 2**doublings), timedelta(days=1))
+
+
+def authenticate(email: str, password: str, now: datetime) -> LoginResult:
+    """Check a password, counting the attempt against the account first.
+
+    The throttle must hold whatever the number of workers, for the web and the API login
+    alike, so the attempt is counted in the database (under the row's write lock) and
+    committed *before* the password is checked: concurrent guesses cannot all pass an
+    unlocked check, and a request that dies halfway still counted. That commit is the one
+    exception to "the edge commits"; the lock is not held during the slow hash.
+    Unknown addresses and blocked accounts do the same hashing work, so timing tells
+    nothing.
+    """
     user = find_user(email)
     if user is None or not user.active:
         check_password_hash(_dummy_hash(), password)
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+        return LoginResult()
+    counted, blocked_until = _count_login_attempt(user.id, now)
+    if not counted:
+        check_password_hash(_dummy_hash(), password)
+        return LoginResult(blocked_until=blocked_until, refused=True)
+    if not check_password_hash(user.password_hash, password):
+        return LoginResult(blocked_until=blocked_until)
+    begin_write()
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=0, login_blocked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user)
+    return LoginResult(user=user)
+
+
+def _count_login_attempt(user_id: int, now: datetime) -> tuple[bool, datetime | None]:
+    """Count one attempt unless the account is blocked, and commit.
+
+    Returns whether the attempt was counted (and may be checked) and the block in force
+    after it. An attempt that reaches the limit sets the block in the same locked step,
+    so no concurrent request can slip a guess in; that attempt itself is still checked.
+    """
+    config = current_app.config
+    begin_write()
+    user = db.session.scalars(select(User).where(User.id == user_id).with_for_update()).one()
+    if user.login_blocked_until is not None and user.login_blocked_until > now:
+        blocked_until = user.login_blocked_until
+        db.session.rollback()
+        return False, blocked_until
+    user.failed_logins += 1
+    block = login_block(
+        user.failed_logins, config["LOGIN_MAX_FAILURES"], config["LOGIN_BLOCK_SECONDS"]
+    )
+    blocked_until = now + block if block is not None else None
+    user.login_blocked_until = blocked_until
+    db.session.commit()
+    return True, blocked_until
+
+
+def end_all_sessions(user: User, *, revoke_api_tokens: bool = False, now: datetime) -> None:
+    """Every session cookie of this user stops working (see User.get_id)."""
+    begin_write()
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user)
+    if revoke_api_tokens:
+        revoke_all_api_tokens(user, now=now)
+    audit.record("sessions_ended", "user", user.id, actor_id=user.id, tokens=revoke_api_tokens)
+
+
+def change_password(user: User, current: str, new: str, now: datetime) -> None:
+    """A password change ends every other session; the caller logs this one in again."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("Uw huidige wachtwoord klopt niet.")
+    _check_password(new)
+    begin_write()
+    user.password_hash = _hash_password(new)
+    db.session.flush()
+    end_all_sessions(user, now=now)
+    audit.record("password_changed", "user", user.id, actor_id=user.id)
 
 
 def _check_password(password: str) -> None:
@@ -168,12 +334,19 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def reset_password(token: str, password: str) -> User:
+def reset_password(token: str, password: str, now: datetime) -> User:
+    """A reset ends every session and revokes every API token: whoever knew the old
+    password may have made them. It also lifts a login block."""
     user = user_for_reset_token(token)
     if user is None:
         raise AccountError("Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.")
     _check_password(password)
+    begin_write()
     user.password_hash = _hash_password(password)
+    user.failed_logins = 0
+    user.login_blocked_until = None
+    db.session.flush()
+    end_all_sessions(user, revoke_api_tokens=True, now=now)
     audit.record("password_reset", "user", user.id, actor_id=user.id)
     return user
 
@@ -192,6 +365,16 @@ def issue_api_token(user: User) -> str:
     audit.record("api_token_issued", "user", user.id, actor_id=user.id)
     db.session.flush()
     return token
+
+
+def revoke_all_api_tokens(user: User, *, now: datetime) -> int:
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 def user_for_api_token(token: str) -> User | None:

@@ -81,60 +81,96 @@ def test_form_without_csrf_token_is_a_400(client, make_user):
     assert "formulier is verlopen" in response.get_data(as_text=True)
 
 
-def test_register_creates_an_initiatiefnemer(app, client):
+def _register(client, email: str, name: str = "Annie", organisation: str = ""):
+    return post_form(
+        client, "/registreren", {"name": name, "organisation": organisation, "email": email}
+    )
+
+
+def _link(app, kind: str, pattern: str) -> str:
+    with app.app_context():
+        mail = db.session.scalars(db.select(OutboxMail).filter_by(kind=kind)).one()
+        return re.search(pattern, mail.body_text).group(1)
+
+
+def test_register_mails_a_link_and_the_link_creates_an_initiatiefnemer(app, client):
+    response = _register(client, "Annie@Example.org", organisation="Koffieclub")
+    assert response.status_code == 200
+    assert "We hebben een e-mail gestuurd naar annie@example.org" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(User).count() == 0  # nothing stored before the owner clicks
+    link = _link(app, "registration", r"http://localhost(/registreren/\S+)")
+    page = client.get(link)
+    assert page.status_code == 200 and "annie@example.org" in page.get_data(as_text=True)
     response = post_form(
         client,
-        "/registreren",
-        {
-            "name": "Annie",
-            "organisation": "",
-            "email": "annie@example.org",
-            "password": "lang-genoeg-1",
-            "password_again": "lang-genoeg-1",
-        },
+        link,
+        {"password": "lang-genoeg-1", "password_again": "lang-genoeg-1"},
+        page=link,
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
+    assert client.get("/dashboard").status_code == 200
     with app.app_context():
         user = db.session.query(User).filter_by(email="annie@example.org").one()
-        assert user.role == "initiatiefnemer"
+        assert user.role == "initiatiefnemer" and user.organisation == "Koffieclub"
         assert user.password_hash != "lang-genoeg-1"
         assert db.session.query(AuditEntry).filter_by(action="user_created").count() == 1
+    # The link works once: the address has an account now.
+    again = client.get(link)
+    assert again.status_code == 302 and again.headers["Location"].endswith("/registreren")
 
 
-def test_duplicate_registration_is_refused_and_stores_nothing(app, client, make_user):
+def test_registering_a_known_address_answers_like_a_new_one_and_tells_the_owner(
+    app, client, make_user
+):
     user = make_user()
-    response = post_form(
-        client,
-        "/registreren",
-        {
-            "name": "Dubbel",
-            "email": user.email,
-            "password": "lang-genoeg-1",
-            "password_again": "lang-genoeg-1",
-        },
-    )
-    assert response.status_code == 409
-    assert "bestaat al een account" in response.get_data(as_text=True)
+    known = _register(client, user.email.upper(), name="Indringer")
+    new = _register(app.test_client(), "nieuw@example.org", name="Indringer")
+    assert known.status_code == new.status_code == 200
+
+    def without_address(response, address):
+        html = response.get_data(as_text=True).replace(address, "ADRES")
+        return re.sub(r'name="csrf_token" value="[^"]+"', "", html)
+
+    assert without_address(known, user.email) == without_address(new, "nieuw@example.org")
     with app.app_context():
         assert db.session.query(User).count() == 1
+        mail = db.session.scalars(db.select(OutboxMail).filter_by(kind="registration_known")).one()
+        assert mail.to_address == user.email
+        assert "U heeft al een account" in mail.body_text
+        assert "/wachtwoord-vergeten" in mail.body_text
+
+
+def test_a_forged_or_stale_registration_link_creates_nothing(app, client):
+    for token in ("x", "eyJlIjoiYUBiLmMiLCJuIjoiQSIsIm8iOiIifQ.forged.sig"):
+        response = client.get(f"/registreren/{token}")
+        assert response.status_code == 302
+        response = post_form(
+            client,
+            f"/registreren/{token}",
+            {"password": "lang-genoeg-1", "password_again": "lang-genoeg-1"},
+        )
+        assert response.status_code == 302
+    with app.app_context():
+        assert db.session.query(User).count() == 0
 
 
 def test_registration_validates_fields(app, client):
-    response = post_form(
-        client,
-        "/registreren",
-        {
-            "name": "",
-            "email": "geen-adres",
-            "password": "kort",
-            "password_again": "anders",
-        },
-    )
+    response = post_form(client, "/registreren", {"name": "", "email": "geen-adres"})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Vul een geldig e-mailadres in" in html
-    assert "minstens 10" in html
     assert 'aria-invalid="true"' in html
+    with app.app_context():
+        assert db.session.query(OutboxMail).count() == 0
+
+
+def test_finishing_registration_validates_the_password(app, client):
+    _register(client, "kort@example.org")
+    link = _link(app, "registration", r"http://localhost(/registreren/\S+)")
+    response = post_form(client, link, {"password": "kort", "password_again": "anders"}, page=link)
+    assert response.status_code == 400
+    assert "minstens 10" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(User).count() == 0
 
