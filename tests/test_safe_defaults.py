@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from flask import Flask
 
 import config
 from booking import create_app
+from booking.extensions import db
+
+
+@pytest.fixture
+def apps() -> Iterator[list[Flask]]:
+    """Apps made by a test; their connection pools are closed afterwards."""
+    made: list[Flask] = []
+    yield made
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -15,18 +29,19 @@ def no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_without_buurthuis_env_the_app_is_production_and_needs_a_secret_key(
-    no_environment, migrated_database
+    no_environment, migrated_database, apps
 ):
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
         create_app({"SQLALCHEMY_DATABASE_URI": migrated_database})
     app = create_app({"SQLALCHEMY_DATABASE_URI": migrated_database, "SECRET_KEY": "s" * 40})
+    apps.append(app)
     assert app.config["ENV_NAME"] == "production"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SHOW_MAIL_VIEWER"] is False
     assert app.config["DEBUG"] is False
 
 
-def test_production_has_no_mail_viewer_even_when_asked(no_environment, migrated_database):
+def test_production_has_no_mail_viewer_even_when_asked(no_environment, migrated_database, apps):
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": migrated_database,
@@ -34,6 +49,7 @@ def test_production_has_no_mail_viewer_even_when_asked(no_environment, migrated_
             "SHOW_MAIL_VIEWER": True,
         }
     )
+    apps.append(app)
     assert app.config["SHOW_MAIL_VIEWER"] is False
     response = app.test_client().get("/post")
     assert response.status_code in (302, 404)  # the login wall, then nothing there
@@ -71,10 +87,11 @@ def test_forwarded_addresses_are_ignored_without_trusted_proxies(app):
     assert statuses[:10] == [401] * 10 and statuses[10] == 429
 
 
-def test_behind_a_trusted_proxy_each_client_has_its_own_budget(migrated_database):
+def test_behind_a_trusted_proxy_each_client_has_its_own_budget(migrated_database, apps):
     from tests.conftest import app_config
 
     app = create_app(app_config(migrated_database, TRUSTED_PROXIES=1))
+    apps.append(app)
     client = app.test_client()
     assert _login_attempts(client, "203.0.113.7", 11)[-1] == 429
     assert _login_attempts(client, "203.0.113.8", 1) == [401]

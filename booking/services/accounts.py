@@ -241,7 +241,13 @@ def _count_login_attempt(user_id: int, now: datetime) -> tuple[bool, datetime | 
     """
     config = current_app.config
     begin_write()
-    user = db.session.scalars(select(User).where(User.id == user_id).with_for_update()).one()
+    # populate_existing: the row was loaded before the lock; read what the lock protects.
+    user = db.session.scalars(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     if user.login_blocked_until is not None and user.login_blocked_until > now:
         blocked_until = user.login_blocked_until
         db.session.rollback()

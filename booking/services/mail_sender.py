@@ -16,14 +16,30 @@ Delivery is at-least-once with a claim that makes a duplicate very unlikely:
    crash loses at most the outcome of the mail in flight (which is then sent again after
    the lease: the receiver sees the same Message-ID).
 
-A failure raises ``attempts``, keeps the error and backs off exponentially (1, 2, 4 ...
-minutes, at most 6 hours); after ``MAX_ATTEMPTS`` the mail is ``mislukt`` and stays
-readable in the mail viewer. A refused recipient fails only that mail; a connection that
-cannot be made or breaks fails the rest of the batch, which is retried later.
+Each mail is built and sent in its own guarded step, so no mail can hold up another:
+
+* A mail that cannot be built into a message at all (an invalid recipient address, a stored
+  value no encoding can write, any exception while building) is ``mislukt`` at once with the
+  reason in ``last_error``: trying again would fail the same way. The whole message is
+  serialised to bytes in this step, so nothing about the mail itself can fail later.
+* A permanent refusal by the server (a 5xx reply to the sender, the recipient or the data)
+  is ``mislukt`` at once too, with the server's reply as the reason. The exception is 530
+  ("authentication required"): that is our configuration, not this mail, so it is retried.
+* A temporary failure (a 4xx reply) raises ``attempts``, keeps the error and backs off
+  exponentially (1, 2, 4 ... minutes, at most 6 hours); after ``MAX_ATTEMPTS`` the mail is
+  ``mislukt``. Every ``mislukt`` mail stays readable in the mail viewer.
+* A connection that cannot be made or breaks fails the mail in flight and the rest of the
+  batch as a temporary failure; they are retried later. Mails already recorded as sent are
+  not touched, so none is lost and none is sent twice by this.
+
+Header text that comes from user data (the subject: a booking title) is cleaned to one line
+by booking/rules/mail_headers.py, here and already when the mail is queued, so a title with
+a line break in it is simply sent with a clean subject.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import smtplib
 import ssl
@@ -31,6 +47,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import errors
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
@@ -41,6 +59,7 @@ from sqlalchemy import select, update
 from booking.database import begin_write
 from booking.extensions import db
 from booking.models import OutboxMail
+from booking.rules.mail_headers import header_text
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +69,7 @@ BATCH_SIZE = 20
 SMTP_TIMEOUT_SECONDS = 10.0
 MAX_BACKOFF = timedelta(hours=6)
 MAX_ERROR_LENGTH = 1000
+_ADDRESS_SPECIALS = frozenset('<>()[]\\,;:"')
 # Stop sending a batch when half the lease has passed, so no claim runs out mid-batch
 # (then another sender could take the same mail): BATCH_SIZE x timeout stays below it too.
 SEND_BUDGET_SECONDS = LEASE.total_seconds() / 2
@@ -94,6 +114,20 @@ class ConnectionProblem(Exception):
     """The server could not be reached or the connection broke: not this mail's fault."""
 
 
+class UnbuildableMail(ValueError):
+    """This outbox row cannot be made into a message; it would fail the same way again."""
+
+
+@dataclass(frozen=True)
+class PreparedMail:
+    """One mail, completely built: the envelope and the exact bytes to hand to the server."""
+
+    envelope_from: str
+    to_address: str
+    data: bytes
+    international: bool  # a non-ASCII address: needs the server's SMTPUTF8 extension
+
+
 def backoff(attempts: int) -> timedelta:
     """Wait after the n-th failed attempt: 1, 2, 4, 8 ... minutes, never more than 6 hours."""
     if attempts < 1:
@@ -111,6 +145,10 @@ def deliver_pending(now: datetime, settings: SmtpSettings) -> DeliveryReport:
     report = DeliveryReport()
     if not settings.host:
         report.note = "SMTP_HOST is leeg: niets verzonden (de mails staan in de mailviewer, /post)"
+        return report
+    problem = sender_problem(settings)
+    if problem:  # our configuration, not any mail's fault: condemn none of them for it
+        report.note = f"MAIL_FROM is ongeldig ({problem}): niets verzonden"
         return report
     while True:
         claimed = _claim_batch(now)
@@ -165,12 +203,19 @@ def _send_batch(
             if mail is None or mail.status != "wachtend":
                 db.session.rollback()
                 continue
-            message, to_address = build_message(mail, settings), mail.to_address
+            try:
+                prepared = prepare(mail, settings)
+            except Exception as error:  # whatever it is, it is this mail's alone
+                db.session.rollback()
+                log.warning("mail %s cannot be built", mail_id, exc_info=True)
+                reason = f"mail kan niet worden opgebouwd: {_describe(error)}"
+                _record_failure(mail_id, reason, now, report, permanent=True)
+                continue
             db.session.rollback()  # hold no database transaction while SMTP talks
             try:
                 if connection is None:
                     connection = _connect(settings)
-                _send_one(connection, message, to_address)
+                _send_one(connection, prepared)
             except ConnectionProblem as problem:
                 if connection is not None:
                     connection.close()
@@ -180,7 +225,8 @@ def _send_batch(
                 return False
             except smtplib.SMTPException as error:
                 # Refused recipient, sender or data: this mail's problem, not the server's.
-                _record_failure(mail_id, _describe(error), now, report)
+                permanent = is_permanent(error)
+                _record_failure(mail_id, _describe(error), now, report, permanent=permanent)
                 continue
             _record_success(mail_id, now, report)
         return True
@@ -190,6 +236,24 @@ def _send_batch(
                 connection.quit()
             except (smtplib.SMTPException, OSError):
                 connection.close()
+
+
+def is_permanent(error: smtplib.SMTPException) -> bool:
+    """Whether the server's refusal is final (5xx), so trying again is pointless.
+
+    530 "authentication required" is left out: it refuses every mail alike and means the
+    SMTP settings are wrong, which an administrator can fix before the retries run out.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in error.recipients.values()]
+        return bool(codes) and all(_is_final(code) for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _is_final(error.smtp_code)
+    return False
+
+
+def _is_final(code: int) -> bool:
+    return 500 <= code <= 599 and code != 530
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -206,9 +270,19 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     return connection
 
 
-def _send_one(connection: smtplib.SMTP, message: EmailMessage, to_address: str) -> None:
+def _send_one(connection: smtplib.SMTP, prepared: PreparedMail) -> None:
+    """Hand the finished bytes to the server: only the server can make this fail now."""
+    options: tuple[str, ...] = ()
+    if prepared.international:
+        if not connection.has_extn("smtputf8"):
+            raise smtplib.SMTPNotSupportedError(
+                "het adres vraagt om SMTPUTF8, maar de mailserver biedt dat niet aan"
+            )
+        options = ("SMTPUTF8", "BODY=8BITMIME")
     try:
-        refused = connection.send_message(message, to_addrs=[to_address])
+        refused = connection.sendmail(
+            prepared.envelope_from, [prepared.to_address], prepared.data, options
+        )
     except smtplib.SMTPServerDisconnected as error:
         raise ConnectionProblem(_describe(error)) from error
     except smtplib.SMTPResponseException as error:
@@ -224,12 +298,16 @@ def _send_one(connection: smtplib.SMTP, message: EmailMessage, to_address: str) 
 
 
 def _describe(error: BaseException) -> str:
+    if isinstance(error, UnbuildableMail):
+        return str(error)
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         details = "; ".join(
             f"{address}: {code} {_text(reply)}"
             for address, (code, reply) in error.recipients.items()
         )
         return f"ontvanger geweigerd: {details}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
@@ -249,14 +327,17 @@ def _record_success(mail_id: int, now: datetime, report: DeliveryReport) -> None
     report.sent += 1
 
 
-def _record_failure(mail_id: int, error: str, now: datetime, report: DeliveryReport) -> None:
+def _record_failure(
+    mail_id: int, error: str, now: datetime, report: DeliveryReport, *, permanent: bool = False
+) -> None:
+    """Count a failed attempt; a permanent failure (or the last attempt) gives the mail up."""
     begin_write()
     mail = db.session.get(OutboxMail, mail_id)
     if mail is None:
         db.session.rollback()
         return
     attempts = mail.attempts + 1
-    gave_up = attempts >= MAX_ATTEMPTS
+    gave_up = permanent or attempts >= MAX_ATTEMPTS
     db.session.execute(
         update(OutboxMail)
         .where(OutboxMail.id == mail_id)
@@ -272,7 +353,7 @@ def _record_failure(mail_id: int, error: str, now: datetime, report: DeliveryRep
     report.errors.append(f"{mail_id}: {error}")
     if gave_up:
         report.given_up += 1
-        log.warning("mail %s given up after %s attempts: %s", mail_id, attempts, error)
+        log.warning("mail %s given up after %s attempt(s): %s", mail_id, attempts, error)
     else:
         report.failed += 1
         log.info("mail %s attempt %s failed: %s", mail_id, attempts, error)
@@ -298,12 +379,14 @@ def build_message(mail: OutboxMail, settings: SmtpSettings) -> EmailMessage:
     """The MIME message: text with an HTML alternative, and the attachment if any.
 
     The Message-ID is derived from the outbox id, so if a mail is ever sent twice (a crash
-    between sending and recording) the receiving side can recognise the duplicate.
+    between sending and recording) the receiving side can recognise the duplicate. The
+    subject is cleaned to one line here as well, for rows queued before queue_mail did so.
+    Raises (UnbuildableMail, ValueError, ...) when the row cannot be a message.
     """
     message = EmailMessage()
-    message["Subject"] = mail.subject
+    message["Subject"] = header_text(mail.subject)
     message["From"] = settings.mail_from
-    message["To"] = mail.to_address
+    message["To"] = recipient_address(mail.to_address)
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = f"<outbox-{mail.id}@{_sender_domain(settings.mail_from)}>"
     message["Auto-Submitted"] = "auto-generated"
@@ -314,16 +397,76 @@ def build_message(mail: OutboxMail, settings: SmtpSettings) -> EmailMessage:
         maintype, _, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
         if maintype == "text":
             message.add_attachment(
-                mail.attachment_body, subtype=subtype or "plain", filename=mail.attachment_name
+                mail.attachment_body,
+                subtype=subtype or "plain",
+                filename=header_text(mail.attachment_name, 100),
             )
         else:
             message.add_attachment(
                 mail.attachment_body.encode(),
                 maintype=maintype,
                 subtype=subtype or "octet-stream",
-                filename=mail.attachment_name,
+                filename=header_text(mail.attachment_name, 100),
             )
     return message
+
+
+def prepare(mail: OutboxMail, settings: SmtpSettings) -> PreparedMail:
+    """Build the message and serialise it to the bytes that will be sent, as smtplib would.
+
+    Everything that depends on the mail happens here, so that a fault in it fails this step
+    (and this mail) and never the SMTP conversation the other mails share.
+    """
+    message = build_message(mail, settings)
+    envelope_from = envelope_sender(settings.mail_from)
+    to_address = recipient_address(mail.to_address)
+    international = not (envelope_from + to_address).isascii()
+    policy = message.policy.clone(utf8=True) if international else message.policy
+    with io.BytesIO() as buffer:
+        BytesGenerator(buffer, policy=policy).flatten(message, linesep="\r\n")
+        data = buffer.getvalue()
+    return PreparedMail(envelope_from, to_address, data, international)
+
+
+def recipient_address(raw: str) -> str:
+    """The one plain address (local@domain) a mail goes to, or UnbuildableMail.
+
+    Stricter than the mail header parser, which accepts almost anything with a defect noted:
+    no spaces or controls (no header or SMTP command injection), no second address, no
+    display name. A non-ASCII local part is allowed; sending it needs SMTPUTF8.
+    """
+    text = raw.strip()
+    local, at, domain = text.rpartition("@")
+    if (
+        not (at and local and domain)
+        or "@" in local
+        or not text.isprintable()
+        or any(char.isspace() or char in _ADDRESS_SPECIALS for char in text)
+    ):
+        raise UnbuildableMail(f"ongeldig adres: {raw!r}")
+    try:
+        Address(addr_spec=text)
+    except errors.NonASCIILocalPartDefect:
+        pass  # valid with SMTPUTF8, which _send_one asks the server for
+    except (errors.MessageError, ValueError, IndexError, TypeError) as error:
+        raise UnbuildableMail(f"ongeldig adres: {raw!r} ({error})") from error
+    return text
+
+
+def envelope_sender(mail_from: str) -> str:
+    """The bare address of MAIL_FROM ("Naam <adres>"), for the SMTP envelope."""
+    addresses = getaddresses([mail_from])
+    return addresses[0][1] if addresses else ""
+
+
+def sender_problem(settings: SmtpSettings) -> str:
+    """What is wrong with MAIL_FROM, or "" when it makes a valid From header and envelope."""
+    try:
+        EmailMessage()["From"] = settings.mail_from
+        recipient_address(envelope_sender(settings.mail_from))  # the same rules for ours
+    except (errors.MessageError, ValueError, IndexError, TypeError) as error:
+        return str(error) or type(error).__name__
+    return ""
 
 
 def _sender_domain(mail_from: str) -> str:

@@ -1,7 +1,13 @@
 """Queue mail in the outbox, in the same transaction as the change that causes it.
 
 Mails are rendered in the recipient's language (Dutch unless their account says
-otherwise) from templates/emails/<name>.txt and .html.
+otherwise) from templates/emails/<name>.txt and .html, here, at queue time: the sender only
+assembles what is stored. The text templates are not autoescaped and the HTML ones are, and
+user text (a booking title, a name) only ever goes in as a value, so hostile text cannot make
+rendering fail. The subject is cleaned to one line of at most 200 characters (the column's
+size) by booking/rules/mail_headers.py, so a booking title with a line break in it, or a long
+one behind a long prefix, can neither break the transaction that queues the mail nor, later,
+the sender.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from flask_babel import force_locale
 
 from booking.extensions import db
 from booking.models import OutboxMail
+from booking.rules.mail_headers import header_text
 
 
 def queue_mail(
@@ -29,7 +36,7 @@ def queue_mail(
     if dedupe_key and db.session.query(OutboxMail.id).filter_by(dedupe_key=dedupe_key).first():
         return None
     with force_locale(locale or "nl"):
-        subject = render_template(f"emails/{template}.subject.txt", **context).strip()
+        subject = header_text(render_template(f"emails/{template}.subject.txt", **context))
         body_text = render_template(f"emails/{template}.txt", **context)
         body_html = render_template(f"emails/{template}.html", **context)
     mail = OutboxMail(

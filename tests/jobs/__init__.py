@@ -56,10 +56,21 @@ def free_port() -> int:
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps what it receives and can refuse some recipients."""
+    """An aiosmtpd handler that keeps what it receives and can refuse some recipients.
 
-    def __init__(self, refuse: set[str] | None = None) -> None:
+    `refuse`: recipients answered 550 (permanent); `defer`: recipients answered 450
+    (temporary); `reject_data`: DATA answered with this reply when the subject holds the key.
+    """
+
+    def __init__(
+        self,
+        refuse: set[str] | None = None,
+        defer: set[str] | None = None,
+        reject_data: dict[str, str] | None = None,
+    ) -> None:
         self.refuse = refuse or set()
+        self.defer = defer or set()
+        self.reject_data = reject_data or {}
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self._lock = threading.Lock()
@@ -69,11 +80,16 @@ class Inbox:
     ) -> str:
         if address in self.refuse:
             return "550 5.1.1 Onbekende ontvanger"
+        if address in self.defer:
+            return "450 4.2.1 Postbus tijdelijk niet beschikbaar"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
+        for key, reply in self.reject_data.items():
+            if key in str(message["Subject"]):
+                return reply
         with self._lock:
             self.messages.append(message)  # type: ignore[arg-type]
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
