@@ -241,9 +241,13 @@ def _send_batch(
 def is_permanent(error: smtplib.SMTPException) -> bool:
     """Whether the server's refusal is final (5xx), so trying again is pointless.
 
-    530 "authentication required" is left out: it refuses every mail alike and means the
-    SMTP settings are wrong, which an administrator can fix before the retries run out.
+    530 "authentication required" and a refusal of our *sender* are left out: they refuse
+    every mail alike and mean the SMTP settings are wrong, which an administrator can fix
+    before the retries run out; giving up would lose every password reset queued. Only
+    552 at MAIL FROM (this message is too large) is about the one mail.
     """
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return error.smtp_code == 552
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _reply in error.recipients.values()]
         return bool(codes) and all(_is_final(code) for code in codes)
