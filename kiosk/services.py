@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import BindParameter, Select, Time, bindparam, delete, exists, func, select, text
@@ -29,6 +29,14 @@ from booking.rules.messages import N_
 from booking.rules.numbers import parse_whole_number
 from booking.rules.permissions import Permission
 from booking.rules.slots import AMSTERDAM, local_day_bounds
+from booking.rules.visits import (
+    KIOSK_BURST_SIZE,
+    ROOM_BURST_COUNT_CAP,
+    Circumstances,
+    burst_since,
+    suspicion,
+    to_minute,
+)
 from booking.services import audit
 from booking.services.device_keys import device_hash, existing_key, key_for_year
 from kiosk import tokens
@@ -37,9 +45,6 @@ PAIRING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PAIRING_VALID = timedelta(minutes=15)
 SAME_VISIT = timedelta(hours=3)
 ANSWER_WINDOW = timedelta(minutes=30)
-BURST_WINDOW = timedelta(seconds=60)
-BURST_SIZE = 30
-KIOSK_SILENT = timedelta(minutes=5)
 TAP_MAX_AGE = timedelta(hours=24)
 AREA_OTHER_ANSWERS = ("elders", "geen_antwoord")
 
@@ -222,14 +227,15 @@ def _running_activity_id(room_id: int | BindParameter[int], moment: object) -> S
     )
 
 
-def _minute(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
-
-
 # What a visit row needs to know besides its place, read in one statement before the
-# write lock: is the house open at that moment, how many visits did this kiosk count in
-# the last minute (capped: only "30 or more" matters), and which activity is running.
-# Built once with bind parameters, so each check-in reuses the compiled statement.
+# write lock: is the house open at that moment, how many visits this kiosk counted in the
+# burst window, how many this room counted in the same channel (whatever the device
+# cookie: a flood sends a fresh one each time), and which activity is running. Both counts
+# are capped, since only "the limit or more" matters (booking.rules.visits). Both are
+# range scans of ix_visit_reach on (house_id, visited_at >= burst_since) that test
+# kiosk_id, or room_id and channel, on the index entries themselves: the range holds the
+# house's visits of at most two minutes. Built once with bind parameters, so each
+# check-in reuses the compiled statement.
 _CIRCUMSTANCES = select(
     exists()
     .where(
@@ -247,11 +253,25 @@ _CIRCUMSTANCES = select(
             Visit.visited_at >= bindparam("burst_since", type_=UTCDateTime),
             Visit.kiosk_id == bindparam("kiosk_id"),
         )
-        .limit(BURST_SIZE)
+        .limit(KIOSK_BURST_SIZE)
         .subquery()
     )
     .scalar_subquery()
-    .label("recent"),
+    .label("kiosk_recent"),
+    select(func.count())
+    .select_from(
+        select(Visit.id)
+        .where(
+            Visit.house_id == bindparam("house_id"),  # uses ix_visit_reach
+            Visit.visited_at >= bindparam("burst_since", type_=UTCDateTime),
+            Visit.room_id == bindparam("room_id"),
+            Visit.channel == bindparam("channel"),
+        )
+        .limit(ROOM_BURST_COUNT_CAP)
+        .subquery()
+    )
+    .scalar_subquery()
+    .label("room_recent"),
     _running_activity_id(bindparam("room_id"), bindparam("moment", type_=UTCDateTime))
     .scalar_subquery()
     .label("booking_id"),
@@ -268,46 +288,35 @@ def _visit_values(place: Place, moment: datetime, now: datetime, **fields: objec
             "house_id": place.room.house_id,
             "weekday": local.weekday(),
             "local_time": local.time(),
-            "burst_since": _minute(now - BURST_WINDOW),
+            "burst_since": burst_since(now),
             "kiosk_id": kiosk.id if kiosk else None,
             "room_id": place.room.id,
+            "channel": place.channel,
             "moment": moment,
         },
     ).one()
-    reason = _suspicion(place, bool(found.open), found.recent, now)
+    reason = suspicion(
+        Circumstances(
+            channel=place.channel,
+            now=now,
+            house_open=bool(found.open),
+            from_kiosk=kiosk is not None,
+            kiosk_last_seen_at=kiosk.last_seen_at if kiosk else None,
+            kiosk_recent=found.kiosk_recent,
+            room_recent=found.room_recent,
+        )
+    )
     return {
         "house_id": place.room.house_id,
         "room_id": place.room.id,
         "kiosk_id": kiosk.id if kiosk else None,
         "booking_id": found.booking_id,
-        "visited_at": _minute(moment),
+        "visited_at": to_minute(moment),
         "channel": place.channel,
         "suspicious": bool(reason),
         "suspicious_reason": reason,
         **fields,
     }
-
-
-def _suspicion(place: Place, house_open: bool, recent: int, now: datetime) -> str:
-    """Why a visit is left out of the figures by default, or "" (DESIGN section 7).
-
-    A host's tally is a count by a signed-in person, not a device that may be misused:
-    it is never flagged, or a +N after closing time would not show in today's count.
-    """
-    kiosk = place.kiosk
-    if place.channel == "tally":
-        return ""
-    if not house_open:
-        return "buiten_openingstijd"
-    if (
-        place.channel == "qr"
-        and kiosk is not None
-        and (kiosk.last_seen_at is None or now - kiosk.last_seen_at > KIOSK_SILENT)
-    ):
-        return "kiosk_stil"
-    if kiosk is not None and recent >= BURST_SIZE:
-        return "piek"
-    return ""
 
 
 _VISIT_COLUMNS = (
@@ -381,7 +390,7 @@ def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
         .where(
             Visit.house_id == house_id,
             Visit.device_hash.in_([hashed, *earlier_hashes]),
-            Visit.visited_at > _minute(now - SAME_VISIT),
+            Visit.visited_at > to_minute(now - SAME_VISIT),
         )
         .order_by(Visit.visited_at.desc())
         .limit(1)

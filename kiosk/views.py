@@ -198,8 +198,19 @@ def _device_key() -> str:
     return "device:" + (request.cookies.get(DEVICE_COOKIE) or request.remote_addr or "?")
 
 
+# Refusals, per client address and per device cookie, counted by Flask-Limiter in memory
+# or Redis only: the address is a key of the limiter's counters while they last and is
+# never written to the database (a visit row has no column for it, DESIGN section 6).
+# Bursts that get through are flagged per room and channel (booking.rules.visits).
 PER_ADDRESS = "120 per minute"
 PER_DEVICE = "10 per minute"
+# A poster's code is static and public, so one machine could post it all day; a house's
+# wifi puts many phones behind one address, though. 30 per 10 minutes lets a whole group
+# on the house wifi check in at one poster (30 arrivals in ten minutes is more than a
+# room without a tablet usually sees; a phone on mobile data has an address of its own),
+# while one script gets 4,320 check-ins a day instead of 172,800. What gets through in a
+# rush is flagged by the room's poster limit (booking.rules.visits), not refused.
+POSTER_PER_ADDRESS = "30 per 10 minutes"
 
 
 @bp.route("/k/<token>", methods=["GET", "POST"])
@@ -215,7 +226,7 @@ def phone(token: str) -> Page:
 
 @bp.route("/p/<token>", methods=["GET", "POST"])
 @public_endpoint
-@limiter.limit(PER_ADDRESS, methods=["POST"])
+@limiter.limit(POSTER_PER_ADDRESS, methods=["POST"])
 @limiter.limit(PER_DEVICE, methods=["POST"], key_func=_device_key)
 def poster(token: str) -> Page:
     place = kiosks.place_for_poster(token)
@@ -255,6 +266,7 @@ def _with_device_cookie(response: Response, device_id: str) -> Response:
 
 @bp.route("/k/vragen", methods=["GET", "POST"])
 @public_endpoint
+@limiter.limit(PER_ADDRESS, methods=["POST"])
 def questions() -> Page:
     visit_id = session.get("visit")
     if not isinstance(visit_id, int):
