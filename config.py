@@ -45,7 +45,19 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'buurthuis.sqlite'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: no bound values (password hashes, e-mail addresses) in SQLAlchemy's
+    # log or in error messages. create_app adds the timeouts below (booking/database.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # PostgreSQL, per connection: a statement runs at most this long, and waits at most
+    # DATABASE_LOCK_TIMEOUT_MS for a lock (0: no limit). The request then answers 503.
+    DATABASE_STATEMENT_TIMEOUT_MS = _env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15000)
+    DATABASE_LOCK_TIMEOUT_MS = _env_int("DATABASE_LOCK_TIMEOUT_MS", 5000)
+    # SQLite: how long a writer waits for another writer's lock before giving up (503).
+    DATABASE_BUSY_TIMEOUT_MS = _env_int("DATABASE_BUSY_TIMEOUT_MS", 5000)
+    # The name the app's PostgreSQL connections carry in pg_stat_activity.
+    DATABASE_APPLICATION_NAME = os.environ.get("DATABASE_APPLICATION_NAME", "buurthuis")
+    # The Retry-After of a 503 when the database is briefly unavailable.
+    DATABASE_RETRY_AFTER_SECONDS = _env_int("DATABASE_RETRY_AFTER_SECONDS", 5)
     MAX_CONTENT_LENGTH = 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -59,6 +71,7 @@ class Config:
     LANGUAGES = ("nl", "en")
     KIOSK_LANGUAGES = ("nl", "en", "tr", "ar", "pl")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "buurthuis")
     RATELIMIT_HEADERS_ENABLED = True
     # Per client address, through Flask-Limiter (shared between workers only with Redis).
     LOGIN_RATE_LIMIT = "10 per 5 minutes"
@@ -107,6 +120,9 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SHOW_MAIL_VIEWER = True
+    # The race tests pile 50 writers onto one SQLite file on a shared machine; the tests
+    # of the bounded wait (tests/test_database_faults.py) set their own short one.
+    DATABASE_BUSY_TIMEOUT_MS = 30000
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, make_response, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import inspect
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from booking.api.errors import ApiError, api_error, render_api_error
-from booking.extensions import db
+from booking.database import (
+    describe_database_error,
+    is_transient_database_error,
+    recover_session,
+    release_session,
+)
+from booking.extensions import db, login_manager
 from booking.security import is_api_request
 
 log = logging.getLogger(__name__)
@@ -28,6 +39,7 @@ _CODES = {
     422: "regel_geschonden",
     429: "te_veel_verzoeken",
     500: "serverfout",
+    503: "tijdelijk_niet_beschikbaar",
 }
 
 
@@ -57,6 +69,10 @@ def _messages() -> dict[int, tuple[str, str]]:
             _("Er ging iets mis"),
             _("Er ging aan onze kant iets mis. Probeer het later opnieuw."),
         ),
+        503: (
+            _("Even niet beschikbaar"),
+            _("De database is even niet bereikbaar. Probeer het over een paar seconden opnieuw."),
+        ),
     }
 
 
@@ -85,14 +101,82 @@ def _handle_csrf(error: CSRFError) -> tuple[str, int] | Response:
 
 
 def _handle_unexpected(error: Exception) -> tuple[str, int] | Response:
+    original = getattr(error, "original_exception", None)
+    if is_transient_database_error(error) or (
+        isinstance(original, Exception) and is_transient_database_error(original)
+    ):
+        return _database_unavailable(original if original is not None else error)
+    # The engine hides bound parameters and PostgreSQL's DETAIL line (booking/database.py),
+    # so the traceback shows the statement but no e-mail address or password hash.
     log.exception("unhandled error", exc_info=error)
-    db.session.rollback()
+    recover_session(db.session, error)
     return _render(500)
 
 
+def _handle_database_error(error: Exception) -> tuple[str, int] | Response:
+    if is_transient_database_error(error):
+        return _database_unavailable(error)
+    return _handle_unexpected(error)
+
+
+def _database_unavailable(error: Exception) -> Response:
+    """503 with Retry-After: a timeout, a held lock or a lost connection. Retrying later
+    helps, so this is no bug; the failed transaction is ended so the next request works."""
+    log.warning("database temporarily unavailable: %s", describe_database_error(error))
+    _answer_without_the_database()
+    recover_session(db.session, error)
+    status = 503
+    title, message = _messages()[status]
+    if _wants_json():
+        response = api_error(status, _CODES[status], message)
+    else:
+        response = make_response(
+            render_template("errors/error.html", title=title, message=message), status
+        )
+    retry_after = int(current_app.config.get("DATABASE_RETRY_AFTER_SECONDS", 5))
+    response.headers["Retry-After"] = str(retry_after)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _answer_without_the_database() -> None:
+    """Settle the language, then treat the request as anonymous: the error page must not
+    load (or reload) the user from the database that just failed."""
+    user = g.get("_login_user")
+    state = inspect(user, raiseerr=False) if user is not None else None
+    if state is None or state.expired_attributes:
+        g._login_user = login_manager.anonymous_user()
+    with suppress(SQLAlchemyError):
+        get_locale()  # cached for the request: from the session, a loaded user, the browser
+    g._login_user = login_manager.anonymous_user()
+
+
+def _wants_json() -> bool:
+    """The API, and the kiosk's JSON endpoints (a JSON body, or JSON asked for)."""
+    if is_api_request() or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(("text/html", "application/json"))
+    return best == "application/json"
+
+
+def _end_database_session(_exc: BaseException | None) -> None:
+    """Close the session before Flask-SQLAlchemy removes it, surviving a dead connection.
+
+    Registered after `db.init_app`, so it runs first (teardowns run in reverse). A
+    connection killed after the view answered would otherwise make the session's closing
+    ROLLBACK raise in the teardown, and the WSGI server turn the finished answer into a
+    500; here the failure is logged and the connection invalidated instead.
+    """
+    if db.session.registry.has():
+        release_session(db.session)
+
+
 def init_app(app: Flask) -> None:
+    app.teardown_appcontext(_end_database_session)
     app.register_error_handler(ApiError, render_api_error)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(InternalServerError, _handle_unexpected)
+    app.register_error_handler(DBAPIError, _handle_database_error)
+    app.register_error_handler(PoolTimeoutError, _handle_database_error)
     app.register_error_handler(Exception, _handle_unexpected)
