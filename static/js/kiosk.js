@@ -101,6 +101,7 @@
     try {
       const response = await fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (response.status === 401) { window.location.reload(); return; }
+      if (!response.ok) { setOnline(false); return; }  // e.g. 503 while the database is away
       const status = await response.json();
       setOnline(true);
       qr.src = status.qr_src;
