@@ -45,18 +45,28 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     _load_config(app, config)
     _trust_proxies(app)
 
-    from booking import cli, errors, i18n, security
-    from booking.database import install_sqlite_transaction_control
+    from booking import cli, errors, i18n, input_guard, security
+    from booking.database import (
+        DEFAULT_BUSY_TIMEOUT_MS,
+        engine_options,
+        install_error_scrubbing,
+        install_sqlite_transaction_control,
+    )
     from booking.extensions import csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     with app.app_context():
-        install_sqlite_transaction_control(db.engine)
+        install_sqlite_transaction_control(
+            db.engine, app.config.get("DATABASE_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS)
+        )
+        install_error_scrubbing(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    input_guard.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -76,6 +86,10 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from booking import routing
+
+    routing.install(app.url_map)  # before any rule: every <int:...> is bounded (404 beyond)
+
     from booking.accounts import bp as accounts_bp
     from booking.api import bp as api_bp
     from booking.beheer import bp as beheer_bp

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import Field
+from wtforms.validators import DataRequired, Email, Length, StopValidation
+
+from booking.i18n import say
+from booking.rules.messages import Message
+from booking.rules.text import check_secret, clean_text, printable_text
 
 
 def required(message: str | None = None) -> DataRequired:
@@ -19,3 +24,65 @@ def email_address() -> Email:
 
 def max_length(n: int) -> Length:
     return Length(max=n, message=_l("Hoogstens %(n)s tekens.", n=n))
+
+
+class UserText:
+    """The one rule for user text (booking.rules.text) as a WTForms validator.
+
+    Put it first in a field's validators: it replaces the data by the clean text (NFC, bidi
+    controls removed), so `required()` and the services see what will be stored. A refused
+    text stops the chain with the Dutch reason, and the page shows the text back without
+    the refused characters.
+    """
+
+    def __init__(self, max_length: int, *, multiline: bool = False) -> None:
+        self.max_length = max_length
+        self.multiline = multiline
+
+    def __call__(self, form: object, field: Field) -> None:
+        if not isinstance(field.data, str):
+            return
+        result = clean_text(field.data, max_length=self.max_length, multiline=self.multiline)
+        if isinstance(result, Message):
+            field.data = printable_text(field.data, multiline=self.multiline)
+            raise StopValidation(say(result))
+        field.data = result
+
+
+class Secret:
+    """A password field: refused only for what cannot be hashed (see `check_secret`)."""
+
+    def __init__(self, max_length: int) -> None:
+        self.max_length = max_length
+
+    def __call__(self, form: object, field: Field) -> None:
+        if not isinstance(field.data, str):
+            return
+        result = check_secret(field.data, max_length=self.max_length)
+        if isinstance(result, Message):
+            field.data = ""
+            raise StopValidation(say(result))
+
+
+def one_line(n: int) -> UserText:
+    """A single-line text field of at most `n` characters."""
+    return UserText(n)
+
+
+def lines(n: int) -> UserText:
+    """A multi-line text field (TAB and line breaks allowed) of at most `n` characters."""
+    return UserText(n, multiline=True)
+
+
+def secret(n: int) -> Secret:
+    return Secret(n)
+
+
+def in_calendar(form: object, field: Field) -> None:
+    """A date (or date and time) field: only days in booking.rules.dates' window, so a
+    year 1 or 9999 never reaches a week view, a closure or the database."""
+    from booking.rules import dates
+
+    value = field.data
+    if value is not None and not dates.in_range(value):
+        raise StopValidation(say(dates.OUT_OF_RANGE))

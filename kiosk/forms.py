@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from booking.forms import max_length, required
+from booking.forms import one_line, required
 
 AGE_CHOICES = [
     SelectChoice("0-17", _l("jonger dan 18")),
@@ -20,7 +20,7 @@ AGE_CHOICES = [
 
 
 class PairingForm(FlaskForm):
-    code = StringField(_l("Koppelcode (8 tekens)"), validators=[required(), max_length(20)])
+    code = StringField(_l("Koppelcode (8 tekens)"), validators=[one_line(20), required()])
 
 
 class QuestionsForm(FlaskForm):
@@ -44,4 +44,4 @@ class TallyForm(FlaskForm):
 
 class NewKioskForm(FlaskForm):
     room = SelectField(_l("Ruimte waar de tablet staat"), coerce=int)
-    name = StringField(_l("Naam van de tablet (niet verplicht)"), validators=[max_length(120)])
+    name = StringField(_l("Naam van de tablet (niet verplicht)"), validators=[one_line(120)])

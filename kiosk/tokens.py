@@ -53,7 +53,7 @@ class QrToken:
 
 def parse(token: str) -> QrToken | None:
     """Split a token; anything malformed is None (never an exception)."""
-    if not token or len(token) > 80:
+    if not token or len(token) > 80 or not token.isascii():  # compare_digest needs ASCII
         return None
     parts = token.split(".")
     if len(parts) != 3:
@@ -80,7 +80,7 @@ def poster_token(secret: str, room_id: int, version: int = 1) -> str:
 
 
 def poster_room(secret: str, token: str) -> int | None:
-    if not token or len(token) > 60 or token.count(".") != 1:
+    if not token or len(token) > 60 or not token.isascii() or token.count(".") != 1:
         return None
     room_id = parse_whole_number(token.split(".")[0])
     if room_id is None:

@@ -41,6 +41,10 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "accounts.forgot_password": ("GET", "/wachtwoord-vergeten", "200 200 200 200 200 200 200"),
     "accounts.reset_password": ("GET", "/wachtwoord-herstellen/x", "302 302 302 302 302 302 302"),
     "accounts.dashboard": ("GET", "/dashboard", "302 200 200 200 200 200 200"),
+    "accounts.finish_registration": ("GET", "/registreren/x", "302 302 302 302 302 302 302"),
+    "accounts.account": ("GET", "/account", "302 200 200 200 200 200 200"),
+    "accounts.change_password": ("POST", "/account/wachtwoord", "302 400 400 400 400 400 400"),
+    "accounts.end_sessions": ("POST", "/account/overal-uitloggen", "302 302 302 302 302 302 302"),
     "beheer.house_overview": ("GET", "/beheer/{house}", "302 404 404 200 200 404 200"),
     "api.create_session": ("POST", "/api/v1/session", "415 415 415 415 415 415 415"),
     "api.get_session": ("GET", "/api/v1/session", "401 200 200 200 200 200 200"),
@@ -126,7 +130,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "feeds.feed": ("GET", "/feeds/bogus-token.ics", "404 404 404 404 404 404 404"),
     "api.create_feed": ("POST", "/api/v1/feeds", "401 415 415 415 415 415 415"),
     # mailbox (calendars issue)
-    "mailbox.outbox": ("GET", "/post", "302 404 404 404 200 200 200"),
+    "mailbox.outbox": ("GET", "/post", "302 200 200 200 200 200 200"),
     "mailbox.mail": ("GET", "/post/999999", "302 404 404 404 404 404 404"),
     # stats (kiosk issue); /bereik/ and /bereik/rendement send staff on to their first house
     "stats.overview": ("GET", "/bereik/", "302 404 302 302 302 302 200"),

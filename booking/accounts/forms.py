@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, Length
 
-from booking.forms import email_address, max_length, required
+from booking.forms import email_address, one_line, required, secret
 from booking.services.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[required(), max_length(254)])
-    password = PasswordField(_l("Wachtwoord"), validators=[required(), max_length(200)])
+    email = EmailField(_l("E-mailadres"), validators=[one_line(254), required()])
+    password = PasswordField(_l("Wachtwoord"), validators=[secret(200), required()])
 
 
 def new_password(label: str) -> PasswordField:
     return PasswordField(
         label,
         validators=[
+            secret(200),
             required(),
             Length(
                 min=MIN_PASSWORD_LENGTH,
@@ -34,6 +35,7 @@ def repeated_password() -> PasswordField:
     return PasswordField(
         _l("Herhaal het wachtwoord"),
         validators=[
+            secret(200),
             required(),
             EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
         ],
@@ -41,17 +43,30 @@ def repeated_password() -> PasswordField:
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Uw naam"), validators=[required(), max_length(120)])
+    name = StringField(_l("Uw naam"), validators=[one_line(120), required()])
     organisation = StringField(
-        _l("Organisatie of initiatief (niet verplicht)"), validators=[max_length(120)]
+        _l("Organisatie of initiatief (niet verplicht)"), validators=[one_line(120)]
     )
-    email = EmailField(_l("E-mailadres"), validators=[required(), email_address(), max_length(254)])
+    email = EmailField(_l("E-mailadres"), validators=[one_line(254), required(), email_address()])
+
+
+class FinishRegistrationForm(FlaskForm):
     password = new_password(_l("Wachtwoord (minstens 10 tekens)"))
     password_again = repeated_password()
 
 
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[secret(200), required()])
+    password = new_password(_l("Nieuw wachtwoord (minstens 10 tekens)"))
+    password_again = repeated_password()
+
+
+class EndSessionsForm(FlaskForm):
+    revoke_api_tokens = BooleanField(_l("Trek ook mijn API-tokens in (koppelingen stoppen)"))
+
+
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[required(), email_address(), max_length(254)])
+    email = EmailField(_l("E-mailadres"), validators=[one_line(254), required(), email_address()])
 
 
 class ResetPasswordForm(FlaskForm):

@@ -7,7 +7,7 @@ from typing import Any
 
 from booking.api.errors import ApiError
 from booking.api.parsing import integer_field, optional_bool, string_field
-from booking.rules import slots
+from booking.rules import dates, slots
 from booking.rules.recurrence import Frequency, Recurrence
 from booking.rules.statuses import OrganiserKind
 from booking.rules.tariff import Activity
@@ -27,6 +27,8 @@ def parse_moment(value: Any, name: str) -> datetime:
         raise ApiError(
             400, "ongeldige_tijd", f"'{name}' is geen geldige ISO 8601-tijd.", {"field": name}
         ) from error
+    if not dates.in_range(moment):
+        raise _out_of_range(name)
     if moment.tzinfo is not None:
         return slots.as_utc(moment)
     try:
@@ -46,11 +48,25 @@ def parse_date(value: Any, name: str) -> date:
             400, "ongeldige_datum", f"'{name}' moet een datum zijn (JJJJ-MM-DD).", {"field": name}
         )
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as error:
         raise ApiError(
             400, "ongeldige_datum", f"'{name}' is geen geldige datum.", {"field": name}
         ) from error
+    if not dates.in_range(day):
+        raise _out_of_range(name)
+    return day
+
+
+def _out_of_range(name: str) -> ApiError:
+    """A year like 1 or 9999: bounded before it reaches the calendar or the database."""
+    return ApiError(
+        400,
+        "datum_buiten_bereik",
+        f"'{name}' moet tussen {dates.FIRST_DAY.isoformat()} en {dates.LAST_DAY.isoformat()} "
+        "liggen.",
+        {"field": name},
+    )
 
 
 def parse_slot(data: dict[str, Any]) -> tuple[datetime, datetime]:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from booking.api import bp
 from booking.api.booking_input import (
+    MAX_CONTRIBUTION_CENTS,
     parse_activity,
     parse_moment,
     parse_recurrence,
@@ -19,7 +20,7 @@ from booking.api.booking_input import (
 )
 from booking.api.errors import ApiError
 from booking.api.openapi import add_paths, error_response, json_request, json_response
-from booking.api.parsing import json_body, optional_bool
+from booking.api.parsing import json_body, optional_bool, query_integer
 from booking.api.serialise import (
     alternative_json,
     booking_json,
@@ -29,6 +30,7 @@ from booking.api.serialise import (
 )
 from booking.extensions import db
 from booking.i18n import say
+from booking.rules.numbers import MAX_ID
 from booking.rules.recurrence import RecurrenceError
 from booking.security import public_endpoint
 from booking.services import availability, bookings, houses
@@ -141,7 +143,7 @@ def create_booking() -> tuple[Response, int]:
 @bp.route("/bookings")
 def list_bookings() -> Response:
     start, end = _range_args(default_days=31)
-    room_id = request.args.get("room_id", type=int)
+    room_id = query_integer("room_id")
     house_slug = request.args.get("house")
     found = queries.visible_bookings(
         current_user, start, end, house_slug=house_slug, room_id=room_id, now=_now()
@@ -180,9 +182,9 @@ def free_rooms() -> Response:
     house = houses.get_house(request.args["house"]) if request.args.get("house") else None
     if request.args.get("house") and house is None:
         raise ApiError(404, "niet_gevonden", "Dit huis bestaat niet.")
-    capacity = request.args.get("capacity", default=1, type=int) or 1
+    capacity = query_integer("capacity") or 1
     rooms = availability.free_rooms(
-        start, end, _now(), min_capacity=max(1, capacity), house_id=house.id if house else None
+        start, end, _now(), min_capacity=capacity, house_id=house.id if house else None
     )
     return jsonify(
         rooms=[
@@ -215,14 +217,24 @@ _ACTIVITY = {
         },
         "open_to_all": {"type": "boolean"},
         "membership_required": {"type": "boolean"},
-        "contribution_cents": {"type": "integer", "minimum": 0},
+        "contribution_cents": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": MAX_CONTRIBUTION_CENTS,
+        },
         "profit_making": {"type": "boolean"},
         "subsidised": {"type": "boolean"},
         "mainly_meeting": {"type": "boolean"},
         "gives_in_return": {"type": "boolean"},
     },
 }
-_MOMENT = {"type": "string", "description": "ISO 8601; without an offset: Europe/Amsterdam"}
+_MOMENT = {
+    "type": "string",
+    "maxLength": 40,
+    "description": "ISO 8601; without an offset: Europe/Amsterdam; in the years 2000-2100",
+}
+_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+_ID_IN_PATH = {"name": "id", "in": "path", "required": True, "schema": _ID}
 _BOOKING = {
     "type": "object",
     "properties": {
@@ -250,7 +262,27 @@ _BOOKING = {
         "amount_cents": {"type": "integer"},
         "list_price_cents": {"type": "integer"},
         "series_id": {"type": ["integer", "null"]},
+        "organiser_id": {"type": ["integer", "null"]},
         "displaced": {"type": "array", "items": {"type": "integer"}},
+    },
+}
+_SERIES = {
+    "type": "object",
+    "required": ["series_id", "occurrences", "conflicts"],
+    "properties": {
+        "series_id": {"type": "integer"},
+        "occurrences": {"type": "array", "items": {"$ref": "#/components/schemas/Booking"}},
+        "conflicts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "start": {"type": "string"},
+                    "end": {"type": "string"},
+                    "reasons": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
     },
 }
 _BUSY = {
@@ -280,7 +312,7 @@ _BOOKING_REQUEST = {
     "type": "object",
     "required": ["room_id", "start", "end", "title", "activity"],
     "properties": {
-        "room_id": {"type": "integer"},
+        "room_id": _ID,
         "start": _MOMENT,
         "end": _MOMENT,
         "title": {"type": "string", "maxLength": 200},
@@ -292,11 +324,16 @@ _BOOKING_REQUEST = {
             "properties": {
                 "freq": {"type": "string", "enum": ["weekly", "monthly"]},
                 "interval": {"type": "integer", "minimum": 1, "maximum": 52},
-                "until": {"type": "string", "format": "date"},
+                "until": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "inclusive; in the years 2000-2100",
+                },
             },
         },
     },
 }
+_SKIPPED_HOUR = error_response("A local time in the hour skipped for summer time")
 _ERRORS = {
     "400": error_response("Bad input"),
     "401": error_response("Not logged in"),
@@ -311,7 +348,7 @@ add_paths(
                 "summary": "Busy intervals (no private details) and opening hours of a room",
                 "security": [],
                 "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    _ID_IN_PATH,
                     {"name": "from", "in": "query", "schema": _MOMENT},
                     {"name": "to", "in": "query", "schema": _MOMENT},
                 ],
@@ -321,13 +358,30 @@ add_paths(
                         {
                             "type": "object",
                             "properties": {
+                                "room_id": {"type": "integer"},
+                                "house": {"type": "string"},
                                 "busy": {"type": "array", "items": _BUSY},
-                                "opening_hours": {"type": "array"},
+                                "opening_hours": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "weekday": {
+                                                "type": "integer",
+                                                "minimum": 0,
+                                                "maximum": 6,
+                                            },
+                                            "opens": {"type": "string"},
+                                            "closes": {"type": "string"},
+                                        },
+                                    },
+                                },
                             },
                         },
                     ),
                     "400": _ERRORS["400"],
                     "404": _ERRORS["404"],
+                    "422": _SKIPPED_HOUR,
                 },
             }
         },
@@ -338,13 +392,39 @@ add_paths(
                 "parameters": [
                     {"name": "start", "in": "query", "required": True, "schema": _MOMENT},
                     {"name": "end", "in": "query", "required": True, "schema": _MOMENT},
-                    {"name": "capacity", "in": "query", "schema": {"type": "integer"}},
+                    {
+                        "name": "capacity",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                    },
                     {"name": "house", "in": "query", "schema": {"type": "string"}},
                 ],
                 "responses": {
-                    "200": {"description": "Free rooms"},
+                    "200": json_response(
+                        "Free rooms",
+                        {
+                            "type": "object",
+                            "required": ["rooms"],
+                            "properties": {
+                                "rooms": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "id": {"type": "integer"},
+                                            "name": {"type": "string"},
+                                            "capacity": {"type": "integer"},
+                                            "house": {"type": "string"},
+                                            "house_name": {"type": "string"},
+                                        },
+                                    },
+                                }
+                            },
+                        },
+                    ),
                     "400": _ERRORS["400"],
                     "404": _ERRORS["404"],
+                    "422": _SKIPPED_HOUR,
                 },
             }
         },
@@ -356,7 +436,7 @@ add_paths(
                         "type": "object",
                         "required": ["room_id", "start", "end", "activity"],
                         "properties": {
-                            "room_id": {"type": "integer"},
+                            "room_id": _ID,
                             "start": _MOMENT,
                             "end": _MOMENT,
                             "activity": {"$ref": "#/components/schemas/Activity"},
@@ -388,7 +468,12 @@ add_paths(
                 "responses": {
                     "201": json_response(
                         "Booked (a single booking, or {series_id, occurrences, conflicts})",
-                        {"$ref": "#/components/schemas/Booking"},
+                        {
+                            "anyOf": [
+                                {"$ref": "#/components/schemas/Booking"},
+                                {"$ref": "#/components/schemas/Series"},
+                            ]
+                        },
                     ),
                     "409": json_response(
                         "The slot is taken",
@@ -407,8 +492,10 @@ add_paths(
             "get": {
                 "summary": "Bookings the caller may see",
                 "parameters": [
-                    {"name": n, "in": "query", "schema": {"type": "string"}}
-                    for n in ("house", "room_id", "from", "to")
+                    {"name": "house", "in": "query", "schema": {"type": "string"}},
+                    {"name": "room_id", "in": "query", "schema": _ID},
+                    {"name": "from", "in": "query", "schema": _MOMENT},
+                    {"name": "to", "in": "query", "schema": _MOMENT},
                 ],
                 "responses": {
                     "200": json_response(
@@ -423,16 +510,16 @@ add_paths(
                             },
                         },
                     ),
+                    "400": _ERRORS["400"],
                     "401": _ERRORS["401"],
+                    "422": _SKIPPED_HOUR,
                 },
             },
         },
         "/bookings/{id}": {
             "get": {
                 "summary": "One booking",
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-                ],
+                "parameters": [_ID_IN_PATH],
                 "responses": {
                     "200": json_response("Booking", {"$ref": "#/components/schemas/Booking"}),
                     "401": _ERRORS["401"],
@@ -441,9 +528,7 @@ add_paths(
             },
             "delete": {
                 "summary": "Cancel a booking",
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-                ],
+                "parameters": [_ID_IN_PATH],
                 "responses": {
                     "200": json_response("Cancelled", {"$ref": "#/components/schemas/Booking"}),
                     "401": _ERRORS["401"],
@@ -453,5 +538,5 @@ add_paths(
             },
         },
     },
-    {"Activity": _ACTIVITY, "Booking": _BOOKING},
+    {"Activity": _ACTIVITY, "Booking": _BOOKING, "Series": _SERIES},
 )

@@ -20,6 +20,7 @@ class ApiError(Exception):
         self.message = message
         self.details = details if details is not None else {}
         self.extra = extra
+        self.headers: dict[str, str] = {}
 
 
 def api_error(status: int, code: str, message: str, details: Any = None, **extra: Any) -> Response:
@@ -37,4 +38,6 @@ def api_error(status: int, code: str, message: str, details: Any = None, **extra
 
 
 def render_api_error(error: ApiError) -> Response:
-    return api_error(error.status, error.code, error.message, error.details, **error.extra)
+    response = api_error(error.status, error.code, error.message, error.details, **error.extra)
+    response.headers.update(getattr(error, "headers", {}))
+    return response

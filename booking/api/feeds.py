@@ -14,6 +14,7 @@ from booking.api.openapi import add_paths, error_response, json_request, json_re
 from booking.api.parsing import json_body
 from booking.extensions import db
 from booking.i18n import say
+from booking.rules.numbers import MAX_ID
 from booking.services import feeds
 
 
@@ -39,8 +40,17 @@ def _raise_for(error: feeds.FeedError) -> None:
 def create_feed() -> tuple[Response, int]:
     """The URL is in the answer once; only its hash is stored, so it cannot be read back."""
     data = json_body()
+    target_id = data.get("id")
+    if (
+        data.get("scope") == "room"
+        and isinstance(target_id, int)
+        and not isinstance(target_id, bool)
+        and not 1 <= target_id <= MAX_ID
+    ):
+        # No room has such an id (and the database could not even compare it): 404.
+        raise ApiError(404, "niet_gevonden", "Niet gevonden.")
     try:
-        created = feeds.create_feed(current_user, data.get("scope"), data.get("id"), now=_now())
+        created = feeds.create_feed(current_user, data.get("scope"), target_id, now=_now())
     except feeds.FeedError as error:
         db.session.rollback()
         _raise_for(error)
@@ -79,7 +89,12 @@ add_paths(
             "delete": {
                 "summary": "Revoke a feed (its owner, or feed staff of its house)",
                 "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                    }
                 ],
                 "responses": {
                     "204": {"description": "Revoked"},

@@ -13,6 +13,7 @@ from booking.api.errors import ApiError
 from booking.api.openapi import add_paths, error_response, json_request, json_response
 from booking.api.parsing import integer_field, json_body
 from booking.extensions import db
+from booking.rules.numbers import MAX_ID
 from booking.urls import public_url
 from kiosk import services as kiosks
 
@@ -40,7 +41,9 @@ add_paths(
                     {
                         "type": "object",
                         "required": ["room_id"],
-                        "properties": {"room_id": {"type": "integer"}},
+                        "properties": {
+                            "room_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+                        },
                     }
                 ),
                 "responses": {

@@ -168,6 +168,28 @@ add_paths(
 )
 
 
+def _with_common_responses(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The answers any operation can give, whatever its area wrote down.
+
+    A query string with a control character is refused (400) before any view runs, a
+    protected operation answers 401 without a login, a body is bounded (413, 1 MiB) and
+    must be JSON (415), and a briefly unreachable database answers 503.
+    """
+    for operations in paths.values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("400", error_response("Bad input"))
+            if operation.get("security") != []:
+                responses.setdefault("401", error_response("Not logged in"))
+            if "requestBody" in operation:
+                responses.setdefault("413", error_response("Body larger than 1 MiB"))
+                responses.setdefault("415", error_response("Not JSON"))
+            responses.setdefault(
+                "503", error_response("Database briefly unavailable; retry after Retry-After")
+            )
+    return paths
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -180,7 +202,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": deepcopy(_PATHS),
+        "paths": _with_common_responses(deepcopy(_PATHS)),
         "components": {
             "schemas": deepcopy(_SCHEMAS),
             "securitySchemes": {

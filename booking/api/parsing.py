@@ -7,7 +7,13 @@ from typing import Any
 from flask import request
 
 from booking.api.errors import ApiError
-from booking.rules.numbers import MAX_ID
+from booking.i18n import say
+from booking.rules.messages import Message
+from booking.rules.numbers import MAX_ID, parse_whole_number
+from booking.rules.text import check_secret, clean_text, too_long
+
+MAX_JSON_DEPTH = 20
+"""Arrays and objects nest at most this deep in a body; ours nest two or three levels."""
 
 
 def json_body() -> dict[str, Any]:
@@ -15,7 +21,13 @@ def json_body() -> dict[str, Any]:
         raise ApiError(
             415, "verkeerd_formaat", "Stuur de gegevens als JSON (Content-Type: application/json)."
         )
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError as error:
+        # The parser recurses per level: `[[[[...` thousands deep exhausts the stack.
+        raise _too_deep() from error
+    if _nests_deeper_than(data, MAX_JSON_DEPTH):
+        raise _too_deep()
     if data is None:
         raise ApiError(400, "ongeldige_json", "De JSON kon niet worden gelezen.")
     if not isinstance(data, dict):
@@ -23,20 +35,81 @@ def json_body() -> dict[str, Any]:
     return data
 
 
-def string_field(data: dict[str, Any], name: str, *, max_length: int = 200) -> str:
+def _too_deep() -> ApiError:
+    return ApiError(
+        400,
+        "ongeldige_json",
+        f"De JSON is te diep genest (hoogstens {MAX_JSON_DEPTH} niveaus).",
+        {"max_depth": MAX_JSON_DEPTH},
+    )
+
+
+def _nests_deeper_than(data: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` levels; iterative, so no recursion."""
+    pending: list[tuple[Any, int]] = [(data, 0)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth + 1 > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+def query_integer(name: str, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:
+    """An optional whole-number query parameter (a filter): absent or empty is None.
+
+    Anything else that is not ASCII digits within minimum..maximum is a 400 naming the
+    parameter, never silently ignored (`?room_id=abc` would otherwise list every room) and
+    never a number beyond a database INTEGER.
+    """
+    text = request.args.get(name)
+    if text is None or not text.strip():
+        return None
+    value = parse_whole_number(text.strip(), maximum)
+    if value is None or value < minimum:
+        raise ApiError(
+            400,
+            "ongeldig_veld",
+            f"De parameter '{name}' moet een geheel getal van {minimum} tot en met {maximum} zijn.",
+            {"field": name, "minimum": minimum, "maximum": maximum},
+        )
+    return value
+
+
+def string_field(
+    data: dict[str, Any], name: str, *, max_length: int = 200, secret: bool = False
+) -> str:
+    """A text field under the one text rule (booking.rules.text); a password as `secret`."""
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         raise ApiError(
             400, "ongeldig_veld", f"Het veld '{name}' ontbreekt of is leeg.", {"field": name}
         )
-    if len(value) > max_length:
+    result = (
+        check_secret(value, max_length=max_length)
+        if secret
+        else clean_text(value, max_length=max_length)
+    )
+    if result == too_long(max_length):
         raise ApiError(
             400,
             "ongeldig_veld",
             f"Het veld '{name}' is te lang (hoogstens {max_length} tekens).",
             {"field": name},
         )
-    return value
+    if isinstance(result, Message):
+        raise ApiError(400, "ongeldig_veld", f"Het veld '{name}': {say(result)}", {"field": name})
+    if not result.strip():
+        raise ApiError(
+            400, "ongeldig_veld", f"Het veld '{name}' ontbreekt of is leeg.", {"field": name}
+        )
+    return result
 
 
 def optional_bool(data: dict[str, Any], name: str, default: bool = False) -> bool:

@@ -21,7 +21,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
 
-from booking.forms import max_length, required
+from booking.forms import in_calendar, lines, one_line, required
+from booking.rules import horizon
 from booking.rules.money import parse_euro
 from booking.rules.statuses import BookingStatus, OrganiserKind, PriorityClass, TariffGroup
 from booking.services.beheer import (
@@ -147,7 +148,7 @@ class BookingFilterForm(FlaskForm):
         choices=options([("dag", _l("Dag")), ("week", _l("Week"))]),
         validators=[Optional()],
     )
-    datum = DateField(_l("Datum"), validators=[Optional()])
+    datum = DateField(_l("Datum"), validators=[Optional(), in_calendar])
     ruimte = SelectField(_l("Ruimte"), default="", validators=[Optional()])
     status = SelectField(
         _l("Status"),
@@ -175,10 +176,10 @@ class DecisionForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reden (verplicht bij afwijzen; de aanvrager krijgt hem te zien)"),
-        validators=[Optional(), max_length(REASON_MAX)],
+        validators=[lines(REASON_MAX), Optional()],
         id="besluit-reden",
     )
-    back = HiddenField(validators=[Optional(), max_length(2000)])
+    back = HiddenField(validators=[one_line(2000), Optional()])
 
 
 class OverrideForm(FlaskForm):
@@ -195,7 +196,7 @@ class OverrideForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reden van de wijziging"),
-        validators=[required(_l("Geef een reden voor de wijziging.")), max_length(REASON_MAX)],
+        validators=[lines(REASON_MAX), required(_l("Geef een reden voor de wijziging."))],
         id="wijzig-reden",
     )
 
@@ -203,10 +204,10 @@ class OverrideForm(FlaskForm):
 class CancelForm(FlaskForm):
     reason = TextAreaField(
         _l("Reden (niet verplicht; de organisator krijgt hem te zien)"),
-        validators=[Optional(), max_length(REASON_MAX)],
+        validators=[lines(REASON_MAX), Optional()],
         id="annuleer-reden",
     )
-    back = HiddenField(validators=[Optional(), max_length(2000)])
+    back = HiddenField(validators=[one_line(2000), Optional()])
 
 
 # Rooms and settings ------------------------------------------------------------------------
@@ -215,16 +216,16 @@ class CancelForm(FlaskForm):
 def _rate_field(group: str) -> StringField:
     return StringField(
         _l("Tarief %(group)s per uur (leeg: volgens de factor)", group=group),
-        validators=[Euro(RATE_MAX_CENTS, optional=True), max_length(20)],
+        validators=[one_line(20), Euro(RATE_MAX_CENTS, optional=True)],
     )
 
 
 class RoomForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[required(), max_length(NAME_MAX)])
+    name = StringField(_l("Naam"), validators=[one_line(NAME_MAX), required()])
     capacity = whole_number(_l("Aantal personen"), 1, CAPACITY_MAX)
     base_rate = StringField(
         _l("Basistarief (T3) per uur in euro"),
-        validators=[Euro(RATE_MAX_CENTS, optional=False), max_length(20)],
+        validators=[one_line(20), Euro(RATE_MAX_CENTS, optional=False)],
     )
     rate_t1 = _rate_field("T1")
     rate_t2 = _rate_field("T2")
@@ -245,7 +246,7 @@ class SettingsForm(FlaskForm):
     factor_t4 = whole_number(_l("Factor T4 (procent)"), 0, FACTOR_MAX_PERCENT, optional=True)
     contribution_cap = StringField(
         _l("Grens voor een bescheiden eigen bijdrage (euro)"),
-        validators=[Euro(CAP_MAX_CENTS, optional=True), max_length(20)],
+        validators=[one_line(20), Euro(CAP_MAX_CENTS, optional=True)],
     )
     voorrangstermijn = whole_number(
         _l("Voorrangstermijn (dagen)"), 0, WINDOW_MAX_DAYS, optional=True
@@ -253,6 +254,9 @@ class SettingsForm(FlaskForm):
     request_expiry_days = whole_number(_l("Een aanvraag vervalt na (dagen)"), 1, EXPIRY_MAX_DAYS)
     min_duration = whole_number(_l("Kortste boeking (minuten)"), GRID, DURATION_MAX_MINUTES)
     max_duration = whole_number(_l("Langste boeking (minuten)"), GRID, DURATION_MAX_MINUTES)
+    booking_horizon = whole_number(
+        _l("Boekingshorizon (maanden vooruit)"), horizon.MIN_MONTHS, horizon.MAX_MONTHS
+    )
 
     def validate_min_duration(self, field: IntegerField) -> None:
         multiple_of_grid(self, field)
@@ -304,12 +308,16 @@ for _weekday in range(7):
 
 class ClosureForm(FlaskForm):
     room = SelectField(_l("Wat is er dicht?"), default="")
-    start_date = DateField(_l("Van (datum)"), validators=[required(_l("Kies een datum."))])
+    start_date = DateField(
+        _l("Van (datum)"), validators=[required(_l("Kies een datum.")), in_calendar]
+    )
     start_time = TimeField(_l("Van (tijd)"), validators=[required(_l("Kies een tijd."))])
-    end_date = DateField(_l("Tot (datum)"), validators=[required(_l("Kies een datum."))])
+    end_date = DateField(
+        _l("Tot (datum)"), validators=[required(_l("Kies een datum.")), in_calendar]
+    )
     end_time = TimeField(_l("Tot (tijd)"), validators=[required(_l("Kies een tijd."))])
     reason = StringField(
-        _l("Reden (die zien boekers)"), validators=[required(), max_length(TEXT_MAX)]
+        _l("Reden (die zien boekers)"), validators=[one_line(TEXT_MAX), required()]
     )
 
 
@@ -318,9 +326,13 @@ class PriorityBlockForm(FlaskForm):
     weekday = SelectField(_l("Dag"), coerce=int, validators=[needed(_l("Kies een dag."))])
     starts = TimeField(_l("Van"), validators=[required(_l("Kies een tijd.")), on_grid])
     ends = TimeField(_l("Tot"), validators=[required(_l("Kies een tijd.")), on_grid])
-    valid_from = DateField(_l("Geldig vanaf (niet verplicht)"), validators=[Optional()])
-    valid_until = DateField(_l("Geldig tot en met (niet verplicht)"), validators=[Optional()])
-    note = StringField(_l("Toelichting (niet verplicht)"), validators=[max_length(TEXT_MAX)])
+    valid_from = DateField(
+        _l("Geldig vanaf (niet verplicht)"), validators=[Optional(), in_calendar]
+    )
+    valid_until = DateField(
+        _l("Geldig tot en met (niet verplicht)"), validators=[Optional(), in_calendar]
+    )
+    note = StringField(_l("Toelichting (niet verplicht)"), validators=[one_line(TEXT_MAX)])
 
 
 class DeleteForm(FlaskForm):

@@ -386,6 +386,7 @@ def _settings_form_for(house: House) -> SettingsForm:
             "request_expiry_days": house.request_expiry_days,
             "min_duration": house.min_duration_minutes,
             "max_duration": house.max_duration_minutes,
+            "booking_horizon": house.booking_horizon_months,
         },
     )
 
@@ -418,6 +419,7 @@ def settings(slug: str) -> Page:
         request_expiry_days=form.request_expiry_days.data,
         min_duration_minutes=form.min_duration.data,
         max_duration_minutes=form.max_duration.data,
+        booking_horizon_months=form.booking_horizon.data,
     )
     try:
         beheer.update_settings(house.id, current_user, data)

@@ -91,9 +91,7 @@ class House(Base):
     request_expiry_days: Mapped[int] = mapped_column(Integer, default=7)
     min_duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
     max_duration_minutes: Mapped[int] = mapped_column(Integer, default=12 * 60)
-    booking_horizon_months: Mapped[int] = mapped_column(
-        Integer, default=18, server_default="18"
-    )
+    booking_horizon_months: Mapped[int] = mapped_column(Integer, default=18, server_default="18")
 
     area: Mapped[Area] = relationship()
     rooms: Mapped[list[Room]] = relationship(

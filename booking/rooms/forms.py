@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from booking.forms import max_length, required
+from booking.forms import in_calendar, one_line, required
 from booking.rules import slots
 from booking.rules.money import parse_euro
 from booking.rules.recurrence import Frequency, Recurrence
@@ -55,16 +55,16 @@ class SearchForm(FlaskForm):
         _l("Aantal personen (minstens)"),
         validators=[Optional(), NumberRange(1, 1000, _l("Kies 1 tot 1000."))],
     )
-    day = DateField(_l("Datum"), validators=[Optional()])
+    day = DateField(_l("Datum"), validators=[Optional(), in_calendar])
     start_time = TimeField(_l("Van"), validators=[Optional()])
     end_time = TimeField(_l("Tot"), validators=[Optional()])
 
 
 class BookingForm(FlaskForm):
-    day = DateField(_l("Datum"), validators=[required(_l("Kies een datum."))])
+    day = DateField(_l("Datum"), validators=[required(_l("Kies een datum.")), in_calendar])
     start_time = TimeField(_l("Begintijd"), validators=[required(_l("Kies een begintijd."))])
     end_time = TimeField(_l("Eindtijd"), validators=[required(_l("Kies een eindtijd."))])
-    title = StringField(_l("Naam van de activiteit"), validators=[required(), max_length(200)])
+    title = StringField(_l("Naam van de activiteit"), validators=[one_line(200), required()])
     public = BooleanField(_l("Zet de activiteit in de openbare agenda van het huis"))
     organiser_kind = SelectField(
         _l("Wie organiseert de activiteit?"), choices=ORGANISER_KINDS, validators=[required()]
@@ -74,7 +74,7 @@ class BookingForm(FlaskForm):
     contribution = StringField(
         _l("Eigen bijdrage per deelnemer (in euro, 0 als het gratis is)"),
         default="0",
-        validators=[required(), max_length(12)],
+        validators=[one_line(12), required()],
     )
     profit_making = yes_no(_l("Wordt er winst gemaakt?"))
     subsidised = yes_no(_l("Krijgt u subsidie voor deze activiteit?"))
@@ -96,8 +96,8 @@ class BookingForm(FlaskForm):
         default=1,
         validators=[Optional(), NumberRange(1, 52, _l("Kies 1 tot 52."))],
     )
-    until = DateField(_l("Herhalen tot en met"), validators=[Optional()])
-    quote_token = HiddenField()
+    until = DateField(_l("Herhalen tot en met"), validators=[Optional(), in_calendar])
+    quote_token = HiddenField(validators=[one_line(200)])
 
     def validate_contribution(self, field: StringField) -> None:
         try:

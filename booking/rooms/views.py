@@ -12,10 +12,11 @@ from wtforms import SelectChoice
 
 from booking.extensions import db
 from booking.i18n import say
+from booking.models import House
 from booking.rooms import bp
 from booking.rooms.forms import BookingForm, SearchForm
 from booking.rooms.week import monday_of, this_week, week_grid
-from booking.rules import slots
+from booking.rules import dates, horizon, slots
 from booking.rules.numbers import parse_whole_number
 from booking.rules.recurrence import RecurrenceError
 from booking.security import public_endpoint
@@ -27,6 +28,17 @@ Page = str | Response | tuple[str, int]
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+@bp.context_processor
+def _horizon_context() -> dict[str, object]:
+    """The booking form's hint: the last day the room's house takes bookings for."""
+
+    def last_bookable_day(house: House) -> date:
+        months = house.booking_horizon_months or horizon.DEFAULT_MONTHS
+        return horizon.last_bookable_day(_now(), months)
+
+    return {"last_bookable_day": last_bookable_day}
 
 
 @bp.route("/ruimtes")
@@ -73,17 +85,27 @@ def room(room_id: int) -> Page:
     found = houses.get_room(room_id)
     if found is None or not found.active:
         abort(404)
-    try:
-        monday = monday_of(date.fromisoformat(request.args["week"]))
-    except (KeyError, ValueError):
+    if "week" in request.args:
+        day = dates.parse_day(request.args["week"])
+        if day is None:
+            return _bad_request(
+                _("Deze week kunnen we niet tonen.") + " " + say(dates.OUT_OF_RANGE)
+            )
+        monday = monday_of(day)
+    else:
         monday = this_week(_now())
+    previous, following = monday - timedelta(days=7), monday + timedelta(days=7)
     return render_template(
         "rooms/room.html",
         room=found,
         grid=week_grid(found, monday, _now()),
-        previous=monday - timedelta(days=7),
-        next=monday + timedelta(days=7),
+        previous=previous if dates.in_range(previous) else None,
+        next=following if dates.in_range(following) else None,
     )
+
+
+def _bad_request(message: str) -> tuple[str, int]:
+    return render_template("errors/error.html", title=_("Ongeldig verzoek"), message=message), 400
 
 
 @bp.route("/ruimtes/<int:room_id>/boeken", methods=["GET", "POST"])
@@ -115,10 +137,9 @@ def _prefill() -> dict[str, object] | None:
     """Start and end from a week-grid link (?start=2026-12-03T10:00)."""
     if request.method != "GET" or "start" not in request.args:
         return None
-    try:
-        start = datetime.fromisoformat(request.args["start"])
-        end = datetime.fromisoformat(request.args.get("end", "")) if "end" in request.args else None
-    except ValueError:
+    start = dates.parse_moment(request.args["start"])
+    end = dates.parse_moment(request.args["end"]) if "end" in request.args else None
+    if start is None:  # only a suggestion from a link: the form then starts empty
         return None
     if end is None or end.date() != start.date() or end <= start:
         end = start + timedelta(hours=2)

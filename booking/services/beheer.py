@@ -31,6 +31,7 @@ from booking.models import (
     User,
 )
 from booking.models.bookings import ACTIVE_STATUS_VALUES
+from booking.rules import horizon
 from booking.rules.messages import N_, WEEKDAY_LABELS, Message
 from booking.rules.slots import GRID_MINUTES, require_aware
 from booking.rules.statuses import BookingStatus, PriorityClass, TariffGroup
@@ -87,6 +88,7 @@ class HouseSettingsInput:
     request_expiry_days: int
     min_duration_minutes: int
     max_duration_minutes: int
+    booking_horizon_months: int = horizon.DEFAULT_MONTHS
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,12 @@ def settings_problems(data: HouseSettingsInput) -> list[Message]:
     )
     problems += _range_problem(
         data.request_expiry_days, 1, EXPIRY_MAX_DAYS, N_("De bedenktijd voor aanvragen")
+    )
+    problems += _range_problem(
+        data.booking_horizon_months,
+        horizon.MIN_MONTHS,
+        horizon.MAX_MONTHS,
+        N_("De boekingshorizon (in maanden)"),
     )
     for minutes in (data.min_duration_minutes, data.max_duration_minutes):
         if not GRID_MINUTES <= minutes <= DURATION_MAX_MINUTES or minutes % GRID_MINUTES:
@@ -363,6 +371,7 @@ def update_settings(house_id: int, actor: User, data: HouseSettingsInput) -> Hou
         "request_expiry_days": data.request_expiry_days,
         "min_duration_minutes": data.min_duration_minutes,
         "max_duration_minutes": data.max_duration_minutes,
+        "booking_horizon_months": data.booking_horizon_months,
     }
     changed = {}
     for name, value in values.items():

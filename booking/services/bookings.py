@@ -17,9 +17,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from booking.database import begin_write, constraint_name, is_deadlock
 from booking.extensions import db
-from booking.models import Booking, BookingSeries, Room, User
+from booking.models import Booking, BookingSeries, House, Room, User
 from booking.models.bookings import NO_OVERLAP_CONSTRAINT
-from booking.rules import slots
+from booking.rules import horizon, slots
 from booking.rules.messages import N_, Message, encode_reason, encode_text_reason
 from booking.rules.pricing import Price, quote_price
 from booking.rules.priority import (
@@ -120,6 +120,9 @@ def _problems(
         limits=rules.limits,
         now=now,
     )
+    late = horizon.beyond_horizon(end, now, _horizon_months(rules.house))
+    if late is not None:
+        problems.append(late)
     if end > start:
         block = blocked_by_priority_block(
             decision.priority_class, start, end, rules.blocks_on(start)
@@ -139,6 +142,11 @@ def _problems(
                 )
             )
     return problems
+
+
+def _horizon_months(house: House) -> int:
+    """How many months ahead the house takes bookings (DESIGN section 13)."""
+    return house.booking_horizon_months or horizon.DEFAULT_MONTHS
 
 
 def _weekday_label(weekday: int) -> str:
@@ -337,6 +345,9 @@ def create_series(
     begin_write()
     title = _check_title(title)
     room = load_room(room_id)
+    too_far = horizon.until_beyond_horizon(recurrence.until, now, _horizon_months(room.house))
+    if too_far is not None:
+        raise RuleViolation([too_far])
     expansion = expand(start, end, recurrence, today=now.astimezone(slots.AMSTERDAM).date())
     local_start, local_end = start.astimezone(slots.AMSTERDAM), end.astimezone(slots.AMSTERDAM)
     series = BookingSeries(

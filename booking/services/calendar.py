@@ -4,6 +4,10 @@ Pure apart from reading the bookings' relationships and building absolute links:
 caller decides which bookings belong in a calendar and how much of them it may show
 (`Detail`); this module only decides how they are written.
 
+Text from the database goes out through `printable_text`: RFC 5545 allows no control
+characters in TEXT values, and a row written before (or around) the edge's text rule must
+not break a subscriber's calendar.
+
 Everything written must be a function of the stored data alone, never of the clock: a
 subscription feed is answered with 304 when its ETag (a hash of the body) is unchanged,
 so DTSTAMP is the booking's `updated_at`, not "now".
@@ -29,6 +33,7 @@ from booking.i18n import status_label
 from booking.models import Booking, BookingSeries
 from booking.rules.slots import AMSTERDAM, NonexistentLocalTime, local_to_utc
 from booking.rules.statuses import BookingStatus
+from booking.rules.text import printable_text
 from booking.urls import public_url
 
 TZID = "Europe/Amsterdam"
@@ -251,7 +256,7 @@ def _local(moment: datetime) -> datetime:
 
 
 def _location(booking: Booking) -> str:
-    return f"{booking.room.name}, {booking.room.house.name}"
+    return printable_text(f"{booking.room.name}, {booking.room.house.name}")
 
 
 def _description(booking: Booking, detail: Detail) -> str | None:
@@ -264,7 +269,7 @@ def _description(booking: Booking, detail: Detail) -> str | None:
         if organiser.organisation:
             lines.insert(1, _("Organisatie: %(organisation)s", organisation=organiser.organisation))
         lines.insert(1, _("E-mail: %(email)s", email=organiser.email))
-    return "\n".join(lines)
+    return printable_text("\n".join(lines), multiline=True)
 
 
 def _url(booking: Booking, detail: Detail) -> str:
@@ -294,7 +299,7 @@ def _event(
     event.add("sequence", sequence)
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", booking.title)
+    event.add("summary", printable_text(booking.title))
     event.add("location", _location(booking))
     event.add("status", ICAL_STATUS[status])
     if detail is not Detail.public:
@@ -364,7 +369,7 @@ def _new_calendar(name: str | None) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     if name is not None:
-        cal.add("x-wr-calname", name)
+        cal.add("x-wr-calname", printable_text(name))
         cal.add("x-wr-timezone", TZID)
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", vDuration(REFRESH))

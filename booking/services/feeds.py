@@ -30,9 +30,11 @@ from booking.database import begin_write
 from booking.extensions import db
 from booking.models import Booking, FeedToken, House, Room, User
 from booking.models.bookings import ACTIVE_STATUS_VALUES
+from booking.rules import dates
 from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
 from booking.rules.slots import AMSTERDAM, local_to_utc_lenient
+from booking.rules.text import has_unsafe_chars
 from booking.services import audit
 from booking.services.availability import LONGEST_BOOKING
 from booking.services.calendar import Detail, build_calendar
@@ -166,7 +168,7 @@ def resolve_target(user: User, scope: object, target_id: object) -> Target:
         raise InvalidInput("id", Message(N_("Kies een huis.")))
     house = (
         db.session.scalar(select(House).where(House.slug == target_id))
-        if len(target_id) <= 80
+        if len(target_id) <= 80 and not has_unsafe_chars(target_id)
         else None
     )
     if house is None or not user.can(Permission.manage_feeds, house.id):
@@ -428,6 +430,8 @@ def parse_period(first: object, last: object) -> tuple[date, date]:
             raise InvalidInput(
                 field, Message(N_("Dit is geen geldige datum; gebruik jjjj-mm-dd."))
             ) from None
+        if not dates.in_range(days[-1]):
+            raise InvalidInput(field, dates.OUT_OF_RANGE)
     if days[1] < days[0]:
         raise InvalidInput("tot", Message(N_("De einddatum ligt vóór de begindatum.")))
     if (days[1] - days[0]).days + 1 > MAX_DOWNLOAD_DAYS:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
 from booking.models import Booking, House, Room
+from booking.rules import dates
 from booking.rules.slots import AMSTERDAM, local_to_utc, real_duration
 from booking.rules.statuses import BookingStatus
 
@@ -51,7 +51,6 @@ HEADER = (
     "kwijtgescholden",
     "status",
 )
-_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -74,13 +73,10 @@ class Month:
 
 def parse_month(text: str) -> Month:
     """Read "2026-12"; anything else (or a year outside 2000–2100) is a ValueError."""
-    match = _MONTH.fullmatch(text or "")
-    if match is None:
+    found = dates.parse_month(text)
+    if found is None or text != text.strip():
         raise ValueError(f"not a month: {text!r}")
-    year, month = int(match["year"]), int(match["month"])
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise ValueError(f"not a month: {text!r}")
-    return Month(year, month)
+    return Month(*found)
 
 
 def decimal_comma(cents: int) -> str:

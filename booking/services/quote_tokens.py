@@ -40,4 +40,5 @@ def quote_token(
 
 
 def matches(token: str | None, expected: str) -> bool:
-    return bool(token) and hmac.compare_digest(token, expected)
+    # compare_digest refuses non-ASCII text; a token of ours is hex, so such text is no match.
+    return bool(token) and token.isascii() and hmac.compare_digest(token, expected)

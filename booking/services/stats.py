@@ -67,7 +67,7 @@ from booking.models import (
     VisitDailyRollup,
 )
 from booking.models.kiosk import AGE_GROUPS, CHANNELS
-from booking.rules import suppression
+from booking.rules import dates, suppression
 from booking.rules.messages import N_
 from booking.rules.permissions import Permission
 from booking.rules.slots import AMSTERDAM
@@ -81,7 +81,7 @@ AGE_KEYS = (*AGE_GROUPS, UNKNOWN)  # "geen_antwoord" is an answer: "zeg ik lieve
 UNKNOWN_HOUR = 24  # the column of rolled-up visits, whose hour is not kept
 HOUR_COLUMNS = 25
 DAILY_TREND_MAX_DAYS = 62
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = dates.MIN_YEAR, dates.MAX_YEAR  # one window for every typed date
 NOTE_MAX = 1000
 RENDEMENT_STATUSES = (BookingStatus.bevestigd.value, BookingStatus.onder_voorbehoud.value)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

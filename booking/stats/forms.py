@@ -17,7 +17,7 @@ from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, 
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import DateInput
 
-from booking.forms import max_length, required
+from booking.forms import lines, one_line, required
 from booking.rules.numbers import parse_whole_number
 from booking.services import stats
 
@@ -55,8 +55,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    van = DayField(_l("Van"), validators=[Optional(), max_length(10), valid_day])
-    tot = DayField(_l("Tot en met"), validators=[Optional(), max_length(10), valid_day])
+    van = DayField(_l("Van"), validators=[one_line(10), Optional(), valid_day])
+    tot = DayField(_l("Tot en met"), validators=[one_line(10), Optional(), valid_day])
     verdacht = BooleanField(_l("Ook verdachte check-ins meetellen"))
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -101,7 +101,7 @@ class NoteForm(FlaskForm):
     # Own ids: the page also has the filter form, with its own 'van' and 'activiteit'.
     dag = DayField(
         _l("Dag"),
-        validators=[required(_l("Kies de dag.")), max_length(10), valid_day],
+        validators=[one_line(10), required(_l("Kies de dag.")), valid_day],
         id="notitie-dag",
     )
     activiteit = SelectField(
@@ -113,8 +113,8 @@ class NoteForm(FlaskForm):
     )
     tekst = TextAreaField(
         _l("Wat gebeurde er? Wie vond de weg naar binnen?"),
-        validators=[required(_l("Schrijf eerst wat er gebeurde.")), max_length(stats.NOTE_MAX)],
+        validators=[lines(stats.NOTE_MAX), required(_l("Schrijf eerst wat er gebeurde."))],
         id="notitie-tekst",
     )
-    van = HiddenField(validators=[Optional(), max_length(10)], id="notitie-van")
-    tot = HiddenField(validators=[Optional(), max_length(10)], id="notitie-tot")
+    van = HiddenField(validators=[one_line(10), Optional()], id="notitie-van")
+    tot = HiddenField(validators=[one_line(10), Optional()], id="notitie-tot")

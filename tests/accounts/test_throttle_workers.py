@@ -149,7 +149,6 @@ def test_with_redis_the_address_limit_holds_across_workers(gunicorn):
         RATELIMIT_KEY_PREFIX=f"buurthuis-test-{uuid.uuid4().hex}",
     )
     statuses = Counter(
-        _guess(port, f"onbekend-{i}@example.org", "fout", threading.Barrier(1))
-        for i in range(30)
+        _guess(port, f"onbekend-{i}@example.org", "fout", threading.Barrier(1)) for i in range(30)
     )
     assert statuses == Counter({401: 10, 429: 20})

@@ -45,6 +45,7 @@ SETTINGS = {
     "request_expiry_days": "5",
     "min_duration": "60",
     "max_duration": "480",
+    "booking_horizon": "18",
 }
 
 
