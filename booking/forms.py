@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
+from werkzeug.datastructures import CombinedMultiDict
 from wtforms import Field
 from wtforms.validators import DataRequired, Email, Length, StopValidation
 
 from booking.i18n import say
 from booking.rules.messages import Message
 from booking.rules.text import check_secret, clean_text, printable_text
+
+
+class Form(FlaskForm):
+    """Every form of the site: filled from the posted form fields only.
+
+    Flask-WTF would also fill a form from a JSON body, where a field can be a number, a
+    list or an object instead of text, past every validator that expects text (a 500, or
+    a number stored as a name). Pages take forms; JSON is for the API.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            if formdata is not _Auto:
+                return formdata  # given explicitly
+            if not _is_submitted():
+                return None
+            if request.files:
+                return CombinedMultiDict((request.files, request.form))
+            return request.form
 
 
 def required(message: str | None = None) -> DataRequired:

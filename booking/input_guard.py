@@ -6,12 +6,20 @@ a slug, token or id with a control character, a bidi control, a lone surrogate o
 noncharacter is none of ours, so the page does not exist (404); a query string with one is a
 bad request (400), in Dutch on a page or as the JSON error under /api/. Either way such text
 never reaches the database: PostgreSQL refuses NUL outright, which would be a 500.
+
+Pages and mails are cleaned on the way out as well (`clean_output`, Jinja's finalize):
+whatever a template writes, a path echoed into a link, a rejected form value shown
+again, an old row, passes through `printable_text`, so no raw control or bidi override
+character ever reaches a reader.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from booking.api.errors import ApiError
 from booking.rules.text import has_unsafe_chars, printable_text
@@ -55,6 +63,16 @@ def check_request() -> tuple[str, int] | None:
     return render_template("errors/error.html", title=_("Ongeldig verzoek"), message=message), 400
 
 
+def clean_output(value: Any) -> Any:
+    """Jinja's finalize: every {{ … }} of every template, escaped HTML included."""
+    if isinstance(value, Markup):
+        return Markup(printable_text(str(value), multiline=True))
+    if isinstance(value, str):
+        return printable_text(value, multiline=True)
+    return value
+
+
 def init_app(app: Flask) -> None:
     """Register the check; call it before security.init_app so it runs before the login."""
     app.before_request(check_request)
+    app.jinja_env.finalize = clean_output

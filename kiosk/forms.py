@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from booking.forms import one_line, required
+from booking.forms import Form, one_line, required
 
 AGE_CHOICES = [
     SelectChoice("0-17", _l("jonger dan 18")),
@@ -19,11 +18,11 @@ AGE_CHOICES = [
 ]
 
 
-class PairingForm(FlaskForm):
+class PairingForm(Form):
     code = StringField(_l("Koppelcode (8 tekens)"), validators=[one_line(20), required()])
 
 
-class QuestionsForm(FlaskForm):
+class QuestionsForm(Form):
     first_time = RadioField(
         _l("Bent u hier voor het eerst?"),
         validators=[Optional()],
@@ -33,7 +32,7 @@ class QuestionsForm(FlaskForm):
     age_group = RadioField(_l("Hoe oud bent u?"), validators=[Optional()], choices=AGE_CHOICES)
 
 
-class TallyForm(FlaskForm):
+class TallyForm(Form):
     room = SelectField(_l("Ruimte"), coerce=int)
     count = IntegerField(
         _l("Aantal bezoekers"),
@@ -42,6 +41,6 @@ class TallyForm(FlaskForm):
     )
 
 
-class NewKioskForm(FlaskForm):
+class NewKioskForm(Form):
     room = SelectField(_l("Ruimte waar de tablet staat"), coerce=int)
     name = StringField(_l("Naam van de tablet (niet verplicht)"), validators=[one_line(120)])

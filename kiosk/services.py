@@ -14,7 +14,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import BindParameter, Select, Time, bindparam, delete, exists, func, select, text
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    Time,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -236,6 +248,24 @@ def _running_activity_id(room_id: int | BindParameter[int], moment: object) -> S
 # kiosk_id, or room_id and channel, on the index entries themselves: the range holds the
 # house's visits of at most two minutes. Built once with bind parameters, so each
 # check-in reuses the compiled statement.
+def _recent_visits(cap: int, *where: ColumnElement[bool]) -> ScalarSelect[int]:
+    """How many of the house's visits since burst_since match `where`, counted up to `cap`."""
+    return (
+        select(func.count())
+        .select_from(
+            select(Visit.id)
+            .where(
+                Visit.house_id == bindparam("house_id"),  # uses ix_visit_reach
+                Visit.visited_at >= bindparam("burst_since", type_=UTCDateTime),
+                *where,
+            )
+            .limit(cap)
+            .subquery()
+        )
+        .scalar_subquery()
+    )
+
+
 _CIRCUMSTANCES = select(
     exists()
     .where(
@@ -245,33 +275,12 @@ _CIRCUMSTANCES = select(
         OpeningHours.closes > bindparam("local_time", type_=Time),
     )
     .label("open"),
-    select(func.count())
-    .select_from(
-        select(Visit.id)
-        .where(
-            Visit.house_id == bindparam("house_id"),  # uses ix_visit_reach
-            Visit.visited_at >= bindparam("burst_since", type_=UTCDateTime),
-            Visit.kiosk_id == bindparam("kiosk_id"),
-        )
-        .limit(KIOSK_BURST_SIZE)
-        .subquery()
-    )
-    .scalar_subquery()
-    .label("kiosk_recent"),
-    select(func.count())
-    .select_from(
-        select(Visit.id)
-        .where(
-            Visit.house_id == bindparam("house_id"),  # uses ix_visit_reach
-            Visit.visited_at >= bindparam("burst_since", type_=UTCDateTime),
-            Visit.room_id == bindparam("room_id"),
-            Visit.channel == bindparam("channel"),
-        )
-        .limit(ROOM_BURST_COUNT_CAP)
-        .subquery()
-    )
-    .scalar_subquery()
-    .label("room_recent"),
+    _recent_visits(KIOSK_BURST_SIZE, Visit.kiosk_id == bindparam("kiosk_id")).label("kiosk_recent"),
+    _recent_visits(
+        ROOM_BURST_COUNT_CAP,
+        Visit.room_id == bindparam("room_id"),
+        Visit.channel == bindparam("channel"),
+    ).label("room_recent"),
     _running_activity_id(bindparam("room_id"), bindparam("moment", type_=UTCDateTime))
     .scalar_subquery()
     .label("booking_id"),

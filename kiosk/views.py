@@ -162,9 +162,12 @@ def tap() -> Response:
         db.session.commit()
         flash(_("Dank u wel, fijn dat u er bent!"), "success")
         return redirect(url_for("kiosk.screen"))
-    data = request.get_json(silent=True)
     if kiosk is None:
         return _json_error(401, "geen_kiosk", _("Deze tablet is niet (meer) gekoppeld."))
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # `[[[[…` thousands deep: the parser recurses per level
+        data = None
     if not isinstance(data, dict) or not isinstance(data.get("client_id"), str):
         return _json_error(400, "ongeldig_verzoek", _("Ongeldige tik."))
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -73,7 +74,7 @@ def _login_attempts(client, forwarded_for: str | None, count: int) -> list[int]:
     return [
         client.post(
             "/api/v1/session",
-            json={"email": "niemand@example.org", "password": "fout"},
+            json={"email": f"niemand-{uuid.uuid4().hex}@example.org", "password": "fout"},
             headers=headers,
         ).status_code
         for _ in range(count)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, Length
 
-from booking.forms import email_address, one_line, required, secret
+from booking.forms import Form, email_address, one_line, required, secret
 from booking.services.accounts import MIN_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mailadres"), validators=[one_line(254), required()])
     password = PasswordField(_l("Wachtwoord"), validators=[secret(200), required()])
 
@@ -42,7 +41,7 @@ def repeated_password() -> PasswordField:
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(_l("Uw naam"), validators=[one_line(120), required()])
     organisation = StringField(
         _l("Organisatie of initiatief (niet verplicht)"), validators=[one_line(120)]
@@ -50,25 +49,25 @@ class RegisterForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[one_line(254), required(), email_address()])
 
 
-class FinishRegistrationForm(FlaskForm):
+class FinishRegistrationForm(Form):
     password = new_password(_l("Wachtwoord (minstens 10 tekens)"))
     password_again = repeated_password()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Huidig wachtwoord"), validators=[secret(200), required()])
     password = new_password(_l("Nieuw wachtwoord (minstens 10 tekens)"))
     password_again = repeated_password()
 
 
-class EndSessionsForm(FlaskForm):
+class EndSessionsForm(Form):
     revoke_api_tokens = BooleanField(_l("Trek ook mijn API-tokens in (koppelingen stoppen)"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mailadres"), validators=[one_line(254), required(), email_address()])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = new_password(_l("Nieuw wachtwoord (minstens 10 tekens)"))
     password_again = repeated_password()

@@ -121,7 +121,12 @@ def finish_registration(token: str) -> Page:
         return render_template(
             "accounts/finish_registration.html", form=form, pending=pending
         ), 400 if form.is_submitted() else 200
-    user = accounts.finish_registration(token, form.password.data or "")
+    try:
+        user = accounts.finish_registration(token, form.password.data or "")
+    except accounts.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("accounts.register"))
     db.session.commit()
     login_user(user)
     flash(_("Uw account is aangemaakt. U kunt nu een ruimte boeken."), "success")
@@ -157,7 +162,12 @@ def reset_password(token: str) -> Page:
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         return _form_page("accounts/reset.html", form)
-    user = accounts.reset_password(token, form.password.data or "", datetime.now(UTC))
+    try:
+        user = accounts.reset_password(token, form.password.data or "", datetime.now(UTC))
+    except accounts.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("accounts.forgot_password"))
     db.session.commit()
     login_user(user)
     flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")

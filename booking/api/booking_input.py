@@ -87,7 +87,7 @@ def parse_activity(data: dict[str, Any]) -> Activity:
             {"field": "activity"},
         )
     kind = raw.get("organiser_kind")
-    if kind not in {k.value for k in OrganiserKind}:
+    if not isinstance(kind, str) or kind not in {k.value for k in OrganiserKind}:
         raise ApiError(
             400,
             "ongeldig_veld",
@@ -117,7 +117,7 @@ def parse_recurrence(data: dict[str, Any]) -> Recurrence | None:
             400, "ongeldig_veld", "'recurrence' moet een object zijn.", {"field": "recurrence"}
         )
     freq = raw.get("freq")
-    if freq not in {f.value for f in Frequency}:
+    if not isinstance(freq, str) or freq not in {f.value for f in Frequency}:
         raise ApiError(
             400,
             "ongeldig_veld",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import jsonify, request
+from flask import jsonify, session
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -58,7 +58,7 @@ def get_session() -> Response:
 @public_endpoint
 def delete_session() -> tuple[str, int]:
     """Like the web logout: every session of the user ends (bearer tokens stay)."""
-    if current_user.is_authenticated and "Authorization" not in request.headers:
+    if current_user.is_authenticated and "_user_id" in session:
         accounts.end_all_sessions(current_user, now=datetime.now(UTC))
         db.session.commit()
     logout_user()

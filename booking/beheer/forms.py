@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,7 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
 
-from booking.forms import in_calendar, lines, one_line, required
+from booking.forms import Form, in_calendar, lines, one_line, required
 from booking.rules import horizon
 from booking.rules.money import parse_euro
 from booking.rules.statuses import BookingStatus, OrganiserKind, PriorityClass, TariffGroup
@@ -100,7 +99,7 @@ class Euro:
         self.maximum_cents = maximum_cents
         self.optional = optional
 
-    def __call__(self, form: FlaskForm, field: Field) -> None:
+    def __call__(self, form: Form, field: Field) -> None:
         text = (field.data or "").strip()
         if not text:
             if self.optional:
@@ -122,13 +121,13 @@ def cents_of(field: Field) -> int | None:
     return parse_euro(text) if text else None
 
 
-def on_grid(form: FlaskForm, field: Field) -> None:
+def on_grid(form: Form, field: Field) -> None:
     value: time | None = field.data
     if value is not None and value.minute % GRID:
         raise ValidationError(_l("Kies een heel kwartier, bijvoorbeeld 09:00 of 09:15."))
 
 
-def multiple_of_grid(form: FlaskForm, field: Field) -> None:
+def multiple_of_grid(form: Form, field: Field) -> None:
     if field.data is not None and field.data % GRID:
         raise ValidationError(_l("Kies een veelvoud van 15 minuten."))
 
@@ -136,7 +135,7 @@ def multiple_of_grid(form: FlaskForm, field: Field) -> None:
 # Bookings -----------------------------------------------------------------------------------
 
 
-class BookingFilterForm(FlaskForm):
+class BookingFilterForm(Form):
     """The filters of the bookings overview; a GET form, so no CSRF token."""
 
     class Meta:
@@ -170,7 +169,7 @@ class BookingFilterForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = HiddenField(
         validators=[AnyOf(["goedkeuren", "afwijzen"], message=_l("Kies goedkeuren of afwijzen."))]
     )
@@ -182,7 +181,7 @@ class DecisionForm(FlaskForm):
     back = HiddenField(validators=[one_line(2000), Optional()])
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     tariff_group = SelectField(
         _l("Tariefgroep"),
         choices=options(GROUP_CHOICES),
@@ -201,7 +200,7 @@ class OverrideForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(
         _l("Reden (niet verplicht; de organisator krijgt hem te zien)"),
         validators=[lines(REASON_MAX), Optional()],
@@ -220,7 +219,7 @@ def _rate_field(group: str) -> StringField:
     )
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(_l("Naam"), validators=[one_line(NAME_MAX), required()])
     capacity = whole_number(_l("Aantal personen"), 1, CAPACITY_MAX)
     base_rate = StringField(
@@ -239,7 +238,7 @@ class RoomForm(FlaskForm):
         return [(group, self[f"rate_{group.lower()}"]) for group in GROUPS]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     factor_t1 = whole_number(_l("Factor T1 (procent)"), 0, FACTOR_MAX_PERCENT, optional=True)
     factor_t2 = whole_number(_l("Factor T2 (procent)"), 0, FACTOR_MAX_PERCENT, optional=True)
     factor_t3 = whole_number(_l("Factor T3 (procent)"), 0, FACTOR_MAX_PERCENT, optional=True)
@@ -273,7 +272,7 @@ class SettingsForm(FlaskForm):
         return [(group, self[f"factor_{group.lower()}"]) for group in GROUPS]
 
 
-class OpeningHoursForm(FlaskForm):
+class OpeningHoursForm(Form):
     """Per weekday one period, or closed. Fields closed_0, opens_0, closes_0 ... _6."""
 
     def day(self, weekday: int) -> tuple[Field, Field, Field]:
@@ -306,7 +305,7 @@ for _weekday in range(7):
     )
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(Form):
     room = SelectField(_l("Wat is er dicht?"), default="")
     start_date = DateField(
         _l("Van (datum)"), validators=[required(_l("Kies een datum.")), in_calendar]
@@ -321,7 +320,7 @@ class ClosureForm(FlaskForm):
     )
 
 
-class PriorityBlockForm(FlaskForm):
+class PriorityBlockForm(Form):
     room = SelectField(_l("Ruimte"), validators=[required(_l("Kies een ruimte."))])
     weekday = SelectField(_l("Dag"), coerce=int, validators=[needed(_l("Kies een dag."))])
     starts = TimeField(_l("Van"), validators=[required(_l("Kies een tijd.")), on_grid])
@@ -335,5 +334,5 @@ class PriorityBlockForm(FlaskForm):
     note = StringField(_l("Toelichting (niet verplicht)"), validators=[one_line(TEXT_MAX)])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token: deleting needs no more than the button."""

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 
+from booking.forms import Form
 from booking.models import House, Room
 from booking.services.feeds import Scope
 
 
-class FeedForm(FlaskForm):
+class FeedForm(Form):
     """POST /agenda-links: which calendar to subscribe to."""
 
     scope = SelectField(_l("Welke agenda"), validate_choice=False)
     target = SelectField(_l("Huis of ruimte"), name="id", validate_choice=False)
 
 
-class DownloadForm(FlaskForm):
+class DownloadForm(Form):
     """GET /agenda-links/download.ics: the same choice plus a period (both days included).
 
     The field names are the query parameters (scope, id, van, tot); the ids differ from

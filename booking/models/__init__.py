@@ -1,6 +1,6 @@
 """SQLAlchemy models, grouped by aggregate. Import from here."""
 
-from booking.models.accounts import ApiToken, HouseMembership, User
+from booking.models.accounts import ApiToken, HouseMembership, LoginThrottle, User
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.bookings import Booking, BookingSeries
 from booking.models.houses import (
@@ -30,6 +30,7 @@ __all__ = [
     "HouseMembership",
     "JobRun",
     "Kiosk",
+    "LoginThrottle",
     "OpeningHours",
     "OutboxMail",
     "PolicySettings",

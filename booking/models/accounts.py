@@ -26,10 +26,7 @@ class User(UserMixin, Base):
     """Anyone with an account. `role` is the account's kind; house rights are memberships."""
 
     __tablename__ = "user_account"
-    __table_args__ = (
-        CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role"),
-        CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
-    )
+    __table_args__ = (CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -43,10 +40,6 @@ class User(UserMixin, Base):
     # Raised by logout, password change and reset: a session cookie carries the version it
     # was made under and stops working as soon as the account's version moves on.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    # The per-account login throttle lives in the database, so every worker and both the
-    # web and API logins count the same failures.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    login_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[HouseMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -125,3 +118,20 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed logins per login name (a keyed hash of the e-mail address), for every worker.
+
+    Keyed by the address that was typed, not by the account, so an address without an
+    account is throttled exactly like one with: a block tells nobody who has an account.
+    Only the hash is kept; rows of addresses quiet for a day are forgotten.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures_not_negative"),)
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

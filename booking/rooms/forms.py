@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from booking.forms import in_calendar, one_line, required
+from booking.forms import Form, in_calendar, one_line, required
 from booking.rules import slots
 from booking.rules.money import parse_euro
 from booking.rules.recurrence import Frequency, Recurrence
@@ -43,7 +42,7 @@ def yes_no(label: str) -> RadioField:
     return RadioField(label, choices=YES_NO, validators=[required(_l("Kies ja of nee."))])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """Find a room; a date and times make it 'find a free room' across all houses."""
 
     class Meta:
@@ -60,7 +59,7 @@ class SearchForm(FlaskForm):
     end_time = TimeField(_l("Tot"), validators=[Optional()])
 
 
-class BookingForm(FlaskForm):
+class BookingForm(Form):
     day = DateField(_l("Datum"), validators=[required(_l("Kies een datum.")), in_calendar])
     start_time = TimeField(_l("Begintijd"), validators=[required(_l("Kies een begintijd."))])
     end_time = TimeField(_l("Eindtijd"), validators=[required(_l("Kies een eindtijd."))])

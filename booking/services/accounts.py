@@ -10,12 +10,15 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from booking.database import begin_write
 from booking.extensions import db
-from booking.models import ApiToken, House, HouseMembership, User
+from booking.models import ApiToken, House, HouseMembership, LoginThrottle, User
 from booking.rules.permissions import HOUSE_ROLES, Role
 from booking.services import audit
 from booking.services.outbox import queue_mail
@@ -87,11 +90,12 @@ def request_registration(email: str, name: str, organisation: str = "") -> None:
         )
         return
     token = _registration_serializer().dumps({"e": email, "n": name, "o": organisation})
+    # The mail greets no name: whoever fills in the form chooses it, and it would reach
+    # any address they type.
     queue_mail(
         "registration",
         email,
         template="registration",
-        name=name,
         link=public_url("accounts.finish_registration", token=token),
     )
 
@@ -117,17 +121,28 @@ def pending_registration(token: str) -> PendingRegistration | None:
 
 
 def finish_registration(token: str, password: str) -> User:
-    """Anyone may register to book; other roles are given by a beheerder or the gemeente."""
+    """Anyone may register to book; other roles are given by a beheerder or the gemeente.
+
+    A link clicked twice at once makes one account: the write lock (SQLite) or the unique
+    address (PostgreSQL) lets one request through, the other is told the link was used.
+    """
+    used = AccountError("Deze link is verlopen of al gebruikt. Registreer opnieuw.")
+    _check_password(password)
+    begin_write()
     pending = pending_registration(token)
     if pending is None:
-        raise AccountError("Deze link is verlopen of al gebruikt. Registreer opnieuw.")
-    return create_user(
-        pending.email,
-        Role.initiatiefnemer,
-        password,
-        name=pending.name,
-        organisation=pending.organisation,
-    )
+        raise used
+    try:
+        with db.session.begin_nested():
+            return create_user(
+                pending.email,
+                Role.initiatiefnemer,
+                password,
+                name=pending.name,
+                organisation=pending.organisation,
+            )
+    except IntegrityError as error:
+        raise used from error
 
 
 def create_user(
@@ -201,65 +216,88 @@ def login_block(failures: int, max_failures: int, block_seconds: int) -> timedel
 
 
 def authenticate(email: str, password: str, now: datetime) -> LoginResult:
-    """Check a password, counting the attempt against the account first.
+    """Check a password, counting the attempt against the typed address first.
 
     The throttle must hold whatever the number of workers, for the web and the API login
     alike, so the attempt is counted in the database (under the row's write lock) and
     committed *before* the password is checked: concurrent guesses cannot all pass an
     unlocked check, and a request that dies halfway still counted. That commit is the one
     exception to "the edge commits"; the lock is not held during the slow hash.
-    Unknown addresses and blocked accounts do the same hashing work, so timing tells
-    nothing.
+    Addresses without an account are counted and blocked the same way, and every answer
+    does the same hashing work, so neither a block nor timing tells who has an account.
     """
+    key = _throttle_key(email)
+    counted, blocked_until = _count_login_attempt(key, now)
     user = find_user(email)
-    if user is None or not user.active:
-        check_password_hash(_dummy_hash(), password)
-        return LoginResult()
-    counted, blocked_until = _count_login_attempt(user.id, now)
     if not counted:
         check_password_hash(_dummy_hash(), password)
         return LoginResult(blocked_until=blocked_until, refused=True)
+    if user is None or not user.active:
+        check_password_hash(_dummy_hash(), password)
+        return LoginResult(blocked_until=blocked_until)
     if not check_password_hash(user.password_hash, password):
         return LoginResult(blocked_until=blocked_until)
-    begin_write()
-    db.session.execute(
-        update(User)
-        .where(User.id == user.id)
-        .values(failed_logins=0, login_blocked_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(user)
+    _forget_login_failures(key)
     return LoginResult(user=user)
 
 
-def _count_login_attempt(user_id: int, now: datetime) -> tuple[bool, datetime | None]:
-    """Count one attempt unless the account is blocked, and commit.
+def _throttle_key(email: str) -> str:
+    """A keyed hash of the typed address: the table never holds an address."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    message = b"login:" + normalise_email(email).encode("utf-8", "surrogatepass")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+LOGIN_FAILURES_FORGOTTEN_AFTER = timedelta(days=1)
+
+
+def _count_login_attempt(key: str, now: datetime) -> tuple[bool, datetime | None]:
+    """Count one attempt unless the login name is blocked, and commit.
 
     Returns whether the attempt was counted (and may be checked) and the block in force
     after it. An attempt that reaches the limit sets the block in the same locked step,
     so no concurrent request can slip a guess in; that attempt itself is still checked.
+    Failures a day old are forgotten (and their rows deleted), so a user who mistyped
+    last week starts afresh.
     """
     config = current_app.config
     begin_write()
-    # populate_existing: the row was loaded before the lock; read what the lock protects.
-    user = db.session.scalars(
-        select(User)
-        .where(User.id == user_id)
+    forgotten = now - LOGIN_FAILURES_FORGOTTEN_AFTER
+    db.session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < forgotten,
+            or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now),
+        )
+    )
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(LoginThrottle).values(key_hash=key, failures=0, last_failure_at=now)
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=["key_hash"]))
+    # populate_existing: read what the lock protects, not what this session saw earlier.
+    row = db.session.scalars(
+        select(LoginThrottle)
+        .where(LoginThrottle.key_hash == key)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    if user.login_blocked_until is not None and user.login_blocked_until > now:
-        blocked_until = user.login_blocked_until
+    if row.blocked_until is not None and row.blocked_until > now:
+        blocked_until = row.blocked_until
         db.session.rollback()
         return False, blocked_until
-    user.failed_logins += 1
-    block = login_block(
-        user.failed_logins, config["LOGIN_MAX_FAILURES"], config["LOGIN_BLOCK_SECONDS"]
-    )
+    if row.last_failure_at < forgotten:
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    block = login_block(row.failures, config["LOGIN_MAX_FAILURES"], config["LOGIN_BLOCK_SECONDS"])
     blocked_until = now + block if block is not None else None
-    user.login_blocked_until = blocked_until
+    row.blocked_until = blocked_until
     db.session.commit()
     return True, blocked_until
+
+
+def _forget_login_failures(key: str) -> None:
+    begin_write()
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash == key))
 
 
 def end_all_sessions(user: User, *, revoke_api_tokens: bool = False, now: datetime) -> None:
@@ -278,9 +316,22 @@ def end_all_sessions(user: User, *, revoke_api_tokens: bool = False, now: dateti
 
 
 def change_password(user: User, current: str, new: str, now: datetime) -> None:
-    """A password change ends every other session; the caller logs this one in again."""
+    """A password change ends every other session; the caller logs this one in again.
+
+    The current password is a login too: checked against the same budget, so a stolen
+    cookie cannot be used to guess it.
+    """
+    key = _throttle_key(user.email)
+    counted, _blocked_until = _count_login_attempt(key, now)
+    if not counted:
+        check_password_hash(_dummy_hash(), current)
+        raise AccountError(
+            "Te veel mislukte pogingen. Probeer het later opnieuw, of kies via 'Wachtwoord "
+            "vergeten?' een nieuw wachtwoord."
+        )
     if not check_password_hash(user.password_hash, current):
         raise AccountError("Uw huidige wachtwoord klopt niet.")
+    _forget_login_failures(key)
     _check_password(new)
     begin_write()
     user.password_hash = _hash_password(new)
@@ -343,14 +394,19 @@ def user_for_reset_token(token: str) -> User | None:
 def reset_password(token: str, password: str, now: datetime) -> User:
     """A reset ends every session and revokes every API token: whoever knew the old
     password may have made them. It also lifts a login block."""
-    user = user_for_reset_token(token)
-    if user is None:
-        raise AccountError("Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.")
+    used = AccountError("Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.")
     _check_password(password)
     begin_write()
+    user = user_for_reset_token(token)
+    if user is None:
+        raise used
+    # Locked and read again: a link used twice at once resets once; the second request
+    # sees the new password's fingerprint and is refused.
+    db.session.refresh(user, with_for_update=True)
+    if user_for_reset_token(token) is None:
+        raise used
     user.password_hash = _hash_password(password)
-    user.failed_logins = 0
-    user.login_blocked_until = None
+    _forget_login_failures(_throttle_key(user.email))
     db.session.flush()
     end_all_sessions(user, revoke_api_tokens=True, now=now)
     audit.record("password_reset", "user", user.id, actor_id=user.id)

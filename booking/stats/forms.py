@@ -12,12 +12,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import DateInput
 
-from booking.forms import lines, one_line, required
+from booking.forms import Form, lines, one_line, required
 from booking.rules.numbers import parse_whole_number
 from booking.services import stats
 
@@ -33,7 +32,7 @@ class DayField(StringField):
         return stats.parse_day(text, "") if text else None
 
 
-def valid_day(form: FlaskForm, field: Field) -> None:
+def valid_day(form: Form, field: Field) -> None:
     text = (field.data or "").strip()
     if not text:
         return
@@ -43,13 +42,13 @@ def valid_day(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_(error.message, **error.params)) from error
 
 
-def whole_number_or_empty(form: FlaskForm, field: Field) -> None:
+def whole_number_or_empty(form: Form, field: Field) -> None:
     text = (field.data or "").strip()
     if text and parse_whole_number(text) is None:
         raise ValidationError(_l("Kies een waarde uit de lijst."))
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """Period and whether to count suspicious check-ins; empty dates mean the default."""
 
     class Meta:
@@ -95,7 +94,7 @@ class HouseFilterForm(PeriodForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     """A host's note on a day, optionally on one activity of that day."""
 
     # Own ids: the page also has the filter form, with its own 'van' and 'activiteit'.

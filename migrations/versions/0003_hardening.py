@@ -1,10 +1,11 @@
-"""Session versions, the per-account login throttle and a booking horizon per house
+"""Session versions, the login throttle per login name and a booking horizon per house
 
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-02 03:10:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,11 +20,19 @@ def upgrade():
         batch_op.add_column(
             sa.Column("session_version", sa.Integer(), server_default="1", nullable=False)
         )
-        batch_op.add_column(
-            sa.Column("failed_logins", sa.Integer(), server_default="0", nullable=False)
+    op.create_table(
+        "login_throttle",
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("failures >= 0", name=op.f("ck_login_throttle_failures_not_negative")),
+        sa.PrimaryKeyConstraint("key_hash", name=op.f("pk_login_throttle")),
+    )
+    with op.batch_alter_table("login_throttle", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_login_throttle_last_failure_at"), ["last_failure_at"], unique=False
         )
-        batch_op.add_column(sa.Column("login_blocked_until", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_check_constraint("failed_logins_not_negative", "failed_logins >= 0")
     with op.batch_alter_table("house", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("booking_horizon_months", sa.Integer(), server_default="18", nullable=False)
@@ -37,8 +46,8 @@ def downgrade():
     with op.batch_alter_table("house", schema=None) as batch_op:
         batch_op.drop_constraint("booking_horizon_months_range", type_="check")
         batch_op.drop_column("booking_horizon_months")
+    with op.batch_alter_table("login_throttle", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_login_throttle_last_failure_at"))
+    op.drop_table("login_throttle")
     with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.drop_constraint("failed_logins_not_negative", type_="check")
-        batch_op.drop_column("login_blocked_until")
-        batch_op.drop_column("failed_logins")
         batch_op.drop_column("session_version")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from booking.extensions import db
-from booking.models import ApiToken, OutboxMail, User
+from booking.models import ApiToken, LoginThrottle, OutboxMail, User
 from booking.services import accounts
 from tests.conftest import PASSWORD, login, post_form
 
@@ -137,6 +137,25 @@ def test_the_account_page_is_dutch_and_labelled(client, make_user):
 # The per-account throttle --------------------------------------------------------
 
 
+def _throttle(app, email: str) -> LoginThrottle | None:
+    """The throttle row of a login name (read in the caller's app context)."""
+    with app.test_request_context():
+        return db.session.get(LoginThrottle, accounts._throttle_key(email))
+
+
+def _set_throttle(app, email: str, failures: int, blocked_until: datetime) -> None:
+    with app.test_request_context():
+        db.session.add(
+            LoginThrottle(
+                key_hash=accounts._throttle_key(email),
+                failures=failures,
+                blocked_until=blocked_until,
+                last_failure_at=datetime.now(UTC),
+            )
+        )
+        db.session.commit()
+
+
 def _generous_address_limit(app) -> None:
     """Isolate the per-account throttle from the per-address one."""
     app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
@@ -169,42 +188,50 @@ def test_web_and_api_guesses_count_against_one_account_budget(app, client, make_
     assert api.get_json()["error"]["code"] == "account_geblokkeerd"
     assert int(api.headers["Retry-After"]) > 0
     with app.app_context():
-        stored = db.session.get(User, user.id)
-        assert stored.failed_logins == 10
-        assert stored.login_blocked_until is not None
+        stored = _throttle(app, user.email)
+        assert stored.failures == 10 and stored.blocked_until is not None
+        assert user.email not in stored.key_hash  # only a keyed hash is kept
 
 
 def test_the_block_ends_after_its_time_and_then_doubles(app, client, make_user):
     _generous_address_limit(app)
     user = make_user()
-    with app.app_context():
-        stored = db.session.get(User, user.id)
-        stored.failed_logins = 10
-        stored.login_blocked_until = datetime.now(UTC) - timedelta(seconds=1)
-        db.session.commit()
+    _set_throttle(app, user.email, 10, datetime.now(UTC) - timedelta(seconds=1))
     wrong = post_form(client, "/login", {"email": user.email, "password": "weer-fout-xxxx"})
     assert wrong.status_code == 401
-    with app.app_context():
-        stored = db.session.get(User, user.id)
-        left = stored.login_blocked_until - datetime.now(UTC)
+    with app.test_request_context():
+        stored = _throttle(app, user.email)
+        left = stored.blocked_until - datetime.now(UTC)
         assert timedelta(seconds=590) < left <= timedelta(seconds=600)
-        stored.login_blocked_until = datetime.now(UTC) - timedelta(seconds=1)
+        stored.blocked_until = datetime.now(UTC) - timedelta(seconds=1)
         db.session.commit()
     right = post_form(client, "/login", {"email": user.email, "password": PASSWORD})
     assert right.status_code == 302
-    with app.app_context():
-        stored = db.session.get(User, user.id)
-        assert stored.failed_logins == 0 and stored.login_blocked_until is None
+    assert _throttle(app, user.email) is None
+
+
+def test_failures_a_day_old_are_forgotten(app, client, make_user):
+    _generous_address_limit(app)
+    user = make_user()
+    with app.test_request_context():
+        db.session.add(
+            LoginThrottle(
+                key_hash=accounts._throttle_key(user.email),
+                failures=9,
+                last_failure_at=datetime.now(UTC) - timedelta(days=2),
+            )
+        )
+        db.session.commit()
+    post_form(client, "/login", {"email": user.email, "password": "weer-fout-xxxx"})
+    assert _throttle(app, user.email).failures == 1
 
 
 def test_a_blocked_user_can_still_reset_the_password_and_log_in(app, client, make_user):
     _generous_address_limit(app)
     user = make_user()
-    with app.app_context():
-        stored = db.session.get(User, user.id)
-        stored.failed_logins = 12
-        stored.login_blocked_until = datetime.now(UTC) + timedelta(hours=2)
-        db.session.commit()
+    _set_throttle(app, user.email, 12, datetime.now(UTC) + timedelta(hours=2))
+    blocked = post_form(client, "/login", {"email": user.email, "password": PASSWORD})
+    assert blocked.status_code == 429
     post_form(client, "/wachtwoord-vergeten", {"email": user.email})
     with app.app_context():
         mail = db.session.scalars(db.select(OutboxMail).filter_by(kind="password_reset")).one()
@@ -215,11 +242,54 @@ def test_a_blocked_user_can_still_reset_the_password_and_log_in(app, client, mak
     assert response.status_code == 302
 
 
-def test_unknown_addresses_never_report_a_block(app, client):
+def test_an_address_without_an_account_is_blocked_exactly_like_one_with(app, make_user):
+    """A block must not tell an attacker which addresses have an account."""
     _generous_address_limit(app)
-    for _ in range(12):
-        response = post_form(client, "/login", {"email": "niemand@example.org", "password": "x"})
-        assert response.status_code == 401
+    user = make_user()
+
+    def answers(email: str) -> list[tuple[int, str]]:
+        client = app.test_client()
+        result = []
+        for i in range(12):
+            response = client.post(
+                "/api/v1/session", json={"email": email, "password": f"fout-{i}-xxxx"}
+            )
+            result.append((response.status_code, response.get_json()["error"]["code"]))
+        return result
+
+    known, unknown = answers(user.email), answers("niemand@example.org")
+    assert known == unknown
+    assert known == [(401, "onjuiste_inlog")] * 10 + [(429, "account_geblokkeerd")] * 2
+
+
+def test_the_current_password_on_the_account_page_counts_as_a_login(app, client, make_user):
+    _generous_address_limit(app)
+    app.config["LOGIN_MAX_FAILURES"] = 3
+    user = make_user()
+    login(client, user)
+    for i in range(3):
+        post_form(
+            client,
+            "/account/wachtwoord",
+            {
+                "current_password": f"gok-{i}-xxxxxx",
+                "password": "nieuw-wachtwoord",
+                "password_again": "nieuw-wachtwoord",
+            },
+            page="/account",
+        )
+    refused = post_form(
+        client,
+        "/account/wachtwoord",
+        {
+            "current_password": PASSWORD,
+            "password": "nieuw-wachtwoord",
+            "password_again": "nieuw-wachtwoord",
+        },
+        page="/account",
+    )
+    assert refused.status_code == 400
+    assert "Te veel mislukte pogingen" in refused.get_data(as_text=True)
 
 
 def test_the_address_limit_is_shared_by_the_web_and_the_api_login(app, client, make_user):

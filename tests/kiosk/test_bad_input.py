@@ -149,3 +149,17 @@ def test_a_hosts_tally_after_closing_time_is_counted(app, paired, make_user) -> 
         db.session.commit()
         flags = db.session.scalars(select(Visit.suspicious)).all()
     assert flags == [False, False, False]
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_deep_json_to_the_tablet_tap_is_refused_without_a_server_error(app, client):
+    response = client.post("/kiosk/tik", data=DEEP, content_type="application/json")
+    assert response.status_code == 401  # no kiosk cookie: refused before parsing
+
+
+def test_deep_json_from_a_paired_tablet_is_a_bad_tap(paired):
+    _house, _staff, tablet, _beheerder = paired
+    response = tablet.post("/kiosk/tik", data=DEEP, content_type="application/json")
+    assert response.status_code == 400
