@@ -107,8 +107,9 @@ def _register_blueprints(app: Flask) -> None:
         beheer_bp,
         feeds_bp,
         stats_bp,
-        mailbox_bp,
         api_bp,
         kiosk_bp,
     ):
         app.register_blueprint(blueprint)
+    if app.config.get("SHOW_MAIL_VIEWER"):  # never in production: see booking/mailbox
+        app.register_blueprint(mailbox_bp)
