@@ -39,5 +39,5 @@ def api_error(status: int, code: str, message: str, details: Any = None, **extra
 
 def render_api_error(error: ApiError) -> Response:
     response = api_error(error.status, error.code, error.message, error.details, **error.extra)
-    response.headers.update(getattr(error, "headers", {}))
+    response.headers.update(error.headers)
     return response
