@@ -45,7 +45,7 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     _load_config(app, config)
     _trust_proxies(app)
 
-    from booking import cli, errors, i18n, input_guard, security
+    from booking import cli, error_pages, i18n, input_guard, security, transaction
     from booking.database import (
         DEFAULT_BUSY_TIMEOUT_MS,
         engine_options,
@@ -68,7 +68,8 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     i18n.init_app(app)
     input_guard.init_app(app)
     security.init_app(app)
-    errors.init_app(app)
+    error_pages.init_app(app)
+    transaction.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
     return app

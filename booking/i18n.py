@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from booking.extensions import babel
+from booking.rules.audit import ACTION_LABELS, OBJECT_LABELS, AuditAction, AuditObject
 from booking.rules.messages import Message, decode_reason, render
 from booking.rules.tariff import describe_class, describe_group
 from booking.urls import public_url
@@ -107,6 +108,21 @@ def status_label(status: str) -> str:
         "afgewezen": _("afgewezen"),
     }
     return labels.get(status, status)
+
+
+def audit_action_label(action: str) -> str:
+    """The logboek's Dutch words for a stored action; an unknown one shows as it is."""
+    try:
+        return _(ACTION_LABELS[AuditAction(action)])
+    except ValueError:
+        return action
+
+
+def audit_object_label(object_type: str) -> str:
+    try:
+        return _(OBJECT_LABELS[AuditObject(object_type)])
+    except ValueError:
+        return object_type
 
 
 def say(message: Message) -> str:

@@ -33,7 +33,7 @@ from booking.beheer.forms import (
     options,
 )
 from booking.extensions import db
-from booking.i18n import say, weekday_name
+from booking.i18n import audit_action_label, audit_object_label, say, weekday_name
 from booking.models import Booking, House, Room
 from booking.rules import slots
 from booking.rules.numbers import parse_whole_number
@@ -648,47 +648,6 @@ def export_csv(slug: str) -> Page:
 # Audit log -----------------------------------------------------------------------------------
 
 
-def action_label(action: str) -> str:
-    labels = {
-        "booking_created": _("Boeking gemaakt"),
-        "booking_displaced": _("Boeking verdrongen"),
-        "booking_cancelled": _("Boeking geannuleerd"),
-        "booking_approved": _("Aanvraag goedgekeurd"),
-        "booking_rejected": _("Aanvraag afgewezen"),
-        "booking_overridden": _("Tariefgroep of voorrang aangepast"),
-        "booking_confirmed_by_window": _("Bevestigd door de voorrangstermijn"),
-        "booking_expired": _("Aanvraag verlopen"),
-        "series_created": _("Reeks geboekt"),
-        "room_created": _("Ruimte toegevoegd"),
-        "room_updated": _("Ruimte gewijzigd"),
-        "house_settings_updated": _("Instellingen gewijzigd"),
-        "opening_hours_replaced": _("Openingstijden gewijzigd"),
-        "closure_created": _("Sluiting toegevoegd"),
-        "closure_deleted": _("Sluiting verwijderd"),
-        "priority_block_created": _("Voorrangsblok toegevoegd"),
-        "priority_block_deleted": _("Voorrangsblok verwijderd"),
-        "user_created": _("Account aangemaakt"),
-        "role_granted": _("Rol in dit huis gegeven"),
-        "password_reset": _("Wachtwoord opnieuw ingesteld"),
-        "api_token_issued": _("API-sleutel uitgegeven"),
-    }
-    return labels.get(action, action)
-
-
-def object_label(object_type: str) -> str:
-    labels = {
-        "booking": _("boeking"),
-        "booking_series": _("reeks"),
-        "room": _("ruimte"),
-        "house": _("huis"),
-        "closure": _("sluiting"),
-        "priority_block": _("voorrangsblok"),
-        "kiosk": _("kiosk"),
-        "user": _("gebruiker"),
-    }
-    return labels.get(object_type, object_type)
-
-
 @bp.route("/<slug>/logboek")
 def audit_log(slug: str) -> Page:
     house = house_for(slug, Permission.manage_programme)
@@ -700,6 +659,6 @@ def audit_log(slug: str) -> Page:
         "beheer/audit_log.html",
         house,
         page=page,
-        action_label=action_label,
-        object_label=object_label,
+        action_label=audit_action_label,
+        object_label=audit_object_label,
     )

@@ -7,11 +7,12 @@ from typing import Any
 
 from booking.extensions import db
 from booking.models import AuditEntry
+from booking.rules.audit import AuditAction, AuditObject
 
 
 def record(
-    action: str,
-    obj_type: str,
+    action: AuditAction,
+    obj_type: AuditObject,
     obj_id: int | None,
     *,
     actor_id: int | None,
@@ -20,8 +21,8 @@ def record(
     **details: Any,
 ) -> AuditEntry:
     entry = AuditEntry(
-        action=action,
-        object_type=obj_type,
+        action=AuditAction(action).value,
+        object_type=AuditObject(obj_type).value,
         object_id=obj_id,
         actor_id=actor_id,
         house_id=house_id,

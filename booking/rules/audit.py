@@ -1,0 +1,105 @@
+"""What the audit log (logboek) can say: every action and object kind, with its Dutch label.
+
+A closed vocabulary, so a new use case cannot write an action the logboek shows as a raw
+identifier: `tests/rules/test_audit.py` checks that every member has a label. The values
+are what is stored in `audit_entry.action` and `audit_entry.object_type`.
+"""
+
+from enum import StrEnum
+
+from booking.rules.messages import N_
+
+
+class AuditAction(StrEnum):
+    booking_created = "booking_created"
+    series_created = "series_created"
+    booking_displaced = "booking_displaced"
+    booking_cancelled = "booking_cancelled"
+    booking_approved = "booking_approved"
+    booking_rejected = "booking_rejected"
+    booking_overridden = "booking_overridden"
+    booking_confirmed_by_window = "booking_confirmed_by_window"
+    booking_expired = "booking_expired"
+    room_created = "room_created"
+    room_updated = "room_updated"
+    house_settings_updated = "house_settings_updated"
+    opening_hours_replaced = "opening_hours_replaced"
+    closure_created = "closure_created"
+    closure_deleted = "closure_deleted"
+    priority_block_created = "priority_block_created"
+    priority_block_deleted = "priority_block_deleted"
+    user_created = "user_created"
+    role_granted = "role_granted"
+    password_reset = "password_reset"
+    password_changed = "password_changed"
+    sessions_ended = "sessions_ended"
+    api_token_issued = "api_token_issued"
+    kiosk_created = "kiosk_created"
+    kiosk_paired = "kiosk_paired"
+    kiosk_revoked = "kiosk_revoked"
+    feed_created = "feed_created"
+    feed_revoked = "feed_revoked"
+    tally_added = "tally_added"
+    tally_undone = "tally_undone"
+    host_note_added = "host_note_added"
+
+
+class AuditObject(StrEnum):
+    booking = "booking"
+    booking_series = "booking_series"
+    room = "room"
+    house = "house"
+    closure = "closure"
+    priority_block = "priority_block"
+    kiosk = "kiosk"
+    user = "user"
+    feed_token = "feed_token"
+    host_note = "host_note"
+
+
+ACTION_LABELS: dict[AuditAction, str] = {
+    AuditAction.booking_created: N_("Boeking gemaakt"),
+    AuditAction.series_created: N_("Reeks geboekt"),
+    AuditAction.booking_displaced: N_("Boeking verdrongen"),
+    AuditAction.booking_cancelled: N_("Boeking geannuleerd"),
+    AuditAction.booking_approved: N_("Aanvraag goedgekeurd"),
+    AuditAction.booking_rejected: N_("Aanvraag afgewezen"),
+    AuditAction.booking_overridden: N_("Tariefgroep of voorrang aangepast"),
+    AuditAction.booking_confirmed_by_window: N_("Bevestigd door de voorrangstermijn"),
+    AuditAction.booking_expired: N_("Aanvraag verlopen"),
+    AuditAction.room_created: N_("Ruimte toegevoegd"),
+    AuditAction.room_updated: N_("Ruimte gewijzigd"),
+    AuditAction.house_settings_updated: N_("Instellingen gewijzigd"),
+    AuditAction.opening_hours_replaced: N_("Openingstijden gewijzigd"),
+    AuditAction.closure_created: N_("Sluiting toegevoegd"),
+    AuditAction.closure_deleted: N_("Sluiting verwijderd"),
+    AuditAction.priority_block_created: N_("Voorrangsblok toegevoegd"),
+    AuditAction.priority_block_deleted: N_("Voorrangsblok verwijderd"),
+    AuditAction.user_created: N_("Account aangemaakt"),
+    AuditAction.role_granted: N_("Rol in dit huis gegeven"),
+    AuditAction.password_reset: N_("Wachtwoord opnieuw ingesteld"),
+    AuditAction.password_changed: N_("Wachtwoord gewijzigd"),
+    AuditAction.sessions_ended: N_("Overal uitgelogd"),
+    AuditAction.api_token_issued: N_("API-sleutel uitgegeven"),
+    AuditAction.kiosk_created: N_("Kiosk aangemaakt"),
+    AuditAction.kiosk_paired: N_("Tablet gekoppeld"),
+    AuditAction.kiosk_revoked: N_("Kiosk ingetrokken"),
+    AuditAction.feed_created: N_("Agenda-link gemaakt"),
+    AuditAction.feed_revoked: N_("Agenda-link ingetrokken"),
+    AuditAction.tally_added: N_("Bezoekers geteld"),
+    AuditAction.tally_undone: N_("Telling ongedaan gemaakt"),
+    AuditAction.host_note_added: N_("Notitie van de gastheer"),
+}
+
+OBJECT_LABELS: dict[AuditObject, str] = {
+    AuditObject.booking: N_("boeking"),
+    AuditObject.booking_series: N_("reeks"),
+    AuditObject.room: N_("ruimte"),
+    AuditObject.house: N_("huis"),
+    AuditObject.closure: N_("sluiting"),
+    AuditObject.priority_block: N_("voorrangsblok"),
+    AuditObject.kiosk: N_("kiosk"),
+    AuditObject.user: N_("gebruiker"),
+    AuditObject.feed_token: N_("agenda-link"),
+    AuditObject.host_note: N_("notitie"),
+}
