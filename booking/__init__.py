@@ -91,26 +91,11 @@ def _register_blueprints(app: Flask) -> None:
 
     routing.install(app.url_map)  # before any rule: every <int:...> is bounded (404 beyond)
 
-    from booking.accounts import bp as accounts_bp
-    from booking.api import bp as api_bp
-    from booking.beheer import bp as beheer_bp
-    from booking.feeds import bp as feeds_bp
-    from booking.mailbox import bp as mailbox_bp
-    from booking.public import bp as public_bp
-    from booking.rooms import bp as rooms_bp
-    from booking.stats import bp as stats_bp
-    from kiosk import bp as kiosk_bp
+    from booking import accounts, api, beheer, feeds, mailbox, public, rooms, stats
+    from kiosk import create_blueprint as kiosk_blueprint
 
-    for blueprint in (
-        public_bp,
-        accounts_bp,
-        rooms_bp,
-        beheer_bp,
-        feeds_bp,
-        stats_bp,
-        api_bp,
-        kiosk_bp,
-    ):
-        app.register_blueprint(blueprint)
+    for area in (public, accounts, rooms, beheer, feeds, stats, api):
+        app.register_blueprint(area.create_blueprint())
+    app.register_blueprint(kiosk_blueprint())
     if app.config.get("SHOW_MAIL_VIEWER"):  # never in production: see booking/mailbox
-        app.register_blueprint(mailbox_bp)
+        app.register_blueprint(mailbox.create_blueprint())

@@ -6,6 +6,10 @@ device credential, a phone with a signed short-lived token.
 
 from flask import Blueprint
 
-bp = Blueprint("kiosk", __name__)
 
-from kiosk import views  # noqa: E402,F401
+def create_blueprint() -> Blueprint:
+    """The blueprint with every route of this area: importing the views attaches them."""
+    from kiosk import views  # noqa: F401
+    from kiosk.blueprint import bp
+
+    return bp

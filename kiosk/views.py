@@ -35,8 +35,8 @@ from booking.rules.permissions import Permission
 from booking.security import public_endpoint
 from booking.services import houses
 from booking.urls import public_url
-from kiosk import bp
 from kiosk import services as kiosks
+from kiosk.blueprint import bp
 from kiosk.forms import NewKioskForm, PairingForm, QuestionsForm, TallyForm
 from kiosk.qr import qr_png, qr_svg
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from booking.accounts import bp
+from booking.accounts.blueprint import bp
 from booking.accounts.forms import (
     ChangePasswordForm,
     EndSessionsForm,

@@ -8,7 +8,7 @@ from flask import jsonify, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from booking.api import bp
+from booking.api.blueprint import bp
 from booking.api.booking_input import (
     MAX_CONTRIBUTION_CENTS,
     parse_activity,

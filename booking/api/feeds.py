@@ -8,7 +8,7 @@ from flask import jsonify
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from booking.api import bp
+from booking.api.blueprint import bp
 from booking.api.errors import ApiError
 from booking.api.openapi import add_paths, error_response, json_request, json_response
 from booking.api.parsing import json_body

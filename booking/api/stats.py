@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from booking.api import bp
+from booking.api.blueprint import bp
 from booking.api.errors import ApiError
 from booking.api.openapi import add_paths, error_response, json_response
 from booking.rules.permissions import Permission

@@ -8,7 +8,7 @@ from flask import jsonify, session
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from booking.api import bp
+from booking.api.blueprint import bp
 from booking.api.errors import ApiError
 from booking.api.openapi import openapi_document
 from booking.api.parsing import json_body, string_field

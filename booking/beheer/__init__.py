@@ -2,6 +2,10 @@
 
 from flask import Blueprint
 
-bp = Blueprint("beheer", __name__, url_prefix="/beheer")
 
-from booking.beheer import views  # noqa: E402,F401
+def create_blueprint() -> Blueprint:
+    """The blueprint with every route of this area: importing the views attaches them."""
+    from booking.beheer import views  # noqa: F401
+    from booking.beheer.blueprint import bp
+
+    return bp

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from booking.beheer import bp
+from booking.beheer.blueprint import bp
 from booking.beheer.forms import (
     ORGANISER_KIND_LABELS,
     BookingFilterForm,

@@ -2,6 +2,10 @@
 
 from flask import Blueprint
 
-bp = Blueprint("feeds", __name__)
 
-from booking.feeds import views  # noqa: E402,F401
+def create_blueprint() -> Blueprint:
+    """The blueprint with every route of this area: importing the views attaches them."""
+    from booking.feeds import views  # noqa: F401
+    from booking.feeds.blueprint import bp
+
+    return bp

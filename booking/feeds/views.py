@@ -16,7 +16,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.extensions import db
-from booking.feeds import bp
+from booking.feeds.blueprint import bp
 from booking.feeds.forms import DownloadForm, FeedForm, fill_choices
 from booking.i18n import say
 from booking.rules.messages import N_, Message

@@ -2,6 +2,10 @@
 
 from flask import Blueprint
 
-bp = Blueprint("mailbox", __name__, url_prefix="/post")
 
-from booking.mailbox import views  # noqa: E402,F401
+def create_blueprint() -> Blueprint:
+    """The blueprint with every route of this area: importing the views attaches them."""
+    from booking.mailbox import views  # noqa: F401
+    from booking.mailbox.blueprint import bp
+
+    return bp

@@ -13,7 +13,7 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from booking.mailbox import bp
+from booking.mailbox.blueprint import bp
 from booking.mailbox.queries import get_mail, outbox_page
 from booking.rules.numbers import parse_whole_number
 

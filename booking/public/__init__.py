@@ -2,6 +2,10 @@
 
 from flask import Blueprint
 
-bp = Blueprint("public", __name__)
 
-from booking.public import views  # noqa: E402,F401
+def create_blueprint() -> Blueprint:
+    """The blueprint with every route of this area: importing the views attaches them."""
+    from booking.public import views  # noqa: F401
+    from booking.public.blueprint import bp
+
+    return bp

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from booking.accounts.views import _safe_next
 from booking.extensions import db
-from booking.public import bp
+from booking.public.blueprint import bp
 from booking.security import public_endpoint
 from booking.services import houses
 

@@ -2,6 +2,10 @@
 
 from flask import Blueprint
 
-bp = Blueprint("rooms", __name__)
 
-from booking.rooms import views  # noqa: E402,F401
+def create_blueprint() -> Blueprint:
+    """The blueprint with every route of this area: importing the views attaches them."""
+    from booking.rooms import views  # noqa: F401
+    from booking.rooms.blueprint import bp
+
+    return bp

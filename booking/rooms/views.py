@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from booking.extensions import db
 from booking.i18n import say
 from booking.models import House
-from booking.rooms import bp
+from booking.rooms.blueprint import bp
 from booking.rooms.forms import BookingForm, SearchForm
 from booking.rooms.week import monday_of, this_week, week_grid
 from booking.rules import dates, horizon, slots

@@ -29,7 +29,8 @@ from booking.models import Booking, House
 from booking.rules.permissions import Permission
 from booking.rules.suppression import Cell
 from booking.services import houses, stats
-from booking.stats import bp, charts, export, labels
+from booking.stats import charts, export, labels
+from booking.stats.blueprint import bp
 from booking.stats.forms import HouseFilterForm, NoteForm, PeriodForm
 
 Page = str | Response | tuple[str, int]
