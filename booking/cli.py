@@ -20,10 +20,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.engine import make_url
 
-from booking.extensions import db
+from booking.errors import RuleViolation
+from booking.rules.messages import render
 from booking.rules.permissions import Role
 from booking.rules.slots import AMSTERDAM, NonexistentLocalTime, local_to_utc
 from booking.services import accounts, houses
+from booking.transaction import unit_of_work
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -42,11 +44,10 @@ def create_user(email: str, role: str, house_slug: str | None, password: str, na
         if house is None:
             raise click.BadParameter(f"onbekend huis: {house_slug}", param_hint="--house")
     try:
-        user = accounts.create_user(email, Role(role), password, name=name, house=house)
-    except accounts.AccountError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
+        with unit_of_work():
+            user = accounts.create_user(email, Role(role), password, name=name, house=house)
+    except RuleViolation as error:
+        raise click.ClickException(render(error.message)) from error
     click.echo(f"{user.email}: {role}" + (f" in {house.slug}" if house else ""))
 
 
@@ -57,8 +58,8 @@ def create_token(email: str) -> None:
     user = accounts.find_user(email)
     if user is None:
         raise click.ClickException(f"onbekende gebruiker: {email}")
-    token = accounts.issue_api_token(user)
-    db.session.commit()
+    with unit_of_work():
+        token = accounts.issue_api_token(user)
     click.echo(token)
 
 
@@ -69,8 +70,8 @@ def load_demo() -> None:
     from booking.demo.loader import DEMO_PASSWORD
     from booking.demo.loader import load_demo as load
 
-    logins = load()
-    db.session.commit()
+    with unit_of_work():
+        logins = load()
     click.echo(f"Demo geladen. Inloggen met wachtwoord '{DEMO_PASSWORD}' als:")
     for login in logins:
         click.echo(f"  {login.email:<48} {login.role:<18} {login.house}")

@@ -6,8 +6,9 @@ so a view never catches `NotFound` and never writes a status code for a refusal.
 A view may still catch `RuleViolation`, `InvalidInput` or `SlotTaken` to show the
 problem next to the form field it is about; the transaction edge rolls back either way.
 
-Every user-facing text is a rules `Message` (a Dutch msgid with params), translated at
-the edge with `booking.i18n.say`, so the rules and services stay free of Flask-Babel.
+Every user-facing text is a rules `Message` (a Dutch msgid with params; a bare `N_("…")`
+msgid is accepted for a message without params), translated at the edge with
+`booking.i18n.say`, so the rules and services stay free of Flask-Babel.
 
 Plain Python on purpose: `booking/rules` may raise these too.
 """
@@ -18,6 +19,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from booking.rules.messages import Message
+
+
+def _message(text: Message | str) -> Message:
+    """A bare string is a msgid without params (marked with `N_` where it is written)."""
+    return text if isinstance(text, Message) else Message(text)
 
 
 class DomainError(Exception):
@@ -46,12 +52,12 @@ class InvalidInput(DomainError):
     """The request itself is malformed (400): which field, and why in Dutch."""
 
     status = 400
-    code = "ongeldig_verzoek"
+    code = "ongeldig_veld"  # the API's code for a bad field, as booking/api/parsing.py uses
 
-    def __init__(self, field: str, message: Message, *, code: str | None = None) -> None:
-        super().__init__(message.template)
+    def __init__(self, field: str, message: Message | str, *, code: str | None = None) -> None:
+        self.message = _message(message)
+        super().__init__(self.message.template)
         self.field = field
-        self.message = message
         if code is not None:
             self.code = code
 
@@ -68,14 +74,14 @@ class RuleViolation(DomainError):
 
     def __init__(
         self,
-        problems: Message | Sequence[Message],
+        problems: Message | str | Sequence[Message],
         field: str = "",
         *,
         code: str | None = None,
     ) -> None:
-        self.problems: list[Message] = (
-            [problems] if isinstance(problems, Message) else list(problems)
-        )
+        if isinstance(problems, Message | str):
+            problems = [problems]
+        self.problems: list[Message] = [_message(p) for p in problems]
         super().__init__("; ".join(m.template for m in self.problems))
         self.field = field
         if code is not None:

@@ -1,4 +1,4 @@
-"""Account pages. Thin: validate the form, call one service, commit, redirect."""
+"""Account pages. Thin: validate the form, call one service, redirect; the edge commits."""
 
 from __future__ import annotations
 
@@ -21,11 +21,14 @@ from booking.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from booking.extensions import db, limiter, login_rate_limit
+from booking.errors import RuleViolation
+from booking.extensions import limiter, login_rate_limit
+from booking.i18n import say
 from booking.rules.text import has_unsafe_chars
 from booking.security import public_endpoint
-from booking.services import accounts
+from booking.services import account_links, accounts
 from booking.services import dashboard as dashboard_service
+from booking.services import login as login_service
 
 Page = str | Response | tuple[str, int]
 
@@ -47,6 +50,12 @@ def _form_page(template: str, form: object) -> tuple[str, int]:
     return render_template(template, form=form), 400 if form.is_submitted() else 200  # type: ignore[attr-defined]
 
 
+def _refused(error: RuleViolation, then: str) -> Response:
+    """A mailed link that no longer works: say why, and send the user to ask again."""
+    flash(say(error.message), "error")
+    return redirect(url_for(then))
+
+
 def blocked_message(until: datetime) -> str:
     return _(
         "Te veel mislukte pogingen voor dit account. Probeer het na %(time)s opnieuw, of "
@@ -65,8 +74,7 @@ def login() -> Page:
     if not form.validate_on_submit():
         return _form_page("accounts/login.html", form)
     now = datetime.now(UTC)
-    result = accounts.authenticate(form.email.data or "", form.password.data or "", now)
-    db.session.commit()
+    result = login_service.authenticate(form.email.data or "", form.password.data or "", now)
     if result.user is None:
         if not result.refused:
             flash(
@@ -86,7 +94,6 @@ def login() -> Page:
 def logout() -> Response:
     """Ends every session of this user, so a copied cookie dies with this one."""
     accounts.end_all_sessions(current_user, now=datetime.now(UTC))
-    db.session.commit()
     logout_user()
     flash(_("U bent uitgelogd, op dit en elk ander apparaat."), "success")
     return redirect(url_for("public.home"))
@@ -99,10 +106,9 @@ def register() -> Page:
     form = RegisterForm()
     if not form.validate_on_submit():
         return _form_page("accounts/register.html", form)
-    accounts.request_registration(
+    account_links.request_registration(
         form.email.data or "", form.name.data or "", form.organisation.data or ""
     )
-    db.session.commit()
     return render_template(
         "accounts/register_sent.html", email=accounts.normalise_email(form.email.data or "")
     )
@@ -112,7 +118,7 @@ def register() -> Page:
 @public_endpoint
 @limiter.limit("20 per hour", methods=["POST"])
 def finish_registration(token: str) -> Page:
-    pending = accounts.pending_registration(token)
+    pending = account_links.pending_registration(token)
     if pending is None:
         flash(_("Deze link is verlopen of al gebruikt. Registreer opnieuw."), "error")
         return redirect(url_for("accounts.register"))
@@ -122,12 +128,9 @@ def finish_registration(token: str) -> Page:
             "accounts/finish_registration.html", form=form, pending=pending
         ), 400 if form.is_submitted() else 200
     try:
-        user = accounts.finish_registration(token, form.password.data or "")
-    except accounts.AccountError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("accounts.register"))
-    db.session.commit()
+        user = account_links.finish_registration(token, form.password.data or "")
+    except RuleViolation as error:
+        return _refused(error, "accounts.register")
     login_user(user)
     flash(_("Uw account is aangemaakt. U kunt nu een ruimte boeken."), "success")
     return redirect(url_for("accounts.dashboard"))
@@ -140,8 +143,7 @@ def forgot_password() -> Page:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return _form_page("accounts/forgot.html", form)
-    accounts.request_password_reset(form.email.data or "")
-    db.session.commit()
+    account_links.request_password_reset(form.email.data or "")
     flash(
         _(
             "Als dit adres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail "
@@ -156,19 +158,16 @@ def forgot_password() -> Page:
 @public_endpoint
 @limiter.limit("20 per hour", methods=["POST"])
 def reset_password(token: str) -> Page:
-    if accounts.user_for_reset_token(token) is None:
+    if account_links.user_for_reset_token(token) is None:
         flash(_("Deze link is verlopen of al gebruikt. Vraag een nieuwe aan."), "error")
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         return _form_page("accounts/reset.html", form)
     try:
-        user = accounts.reset_password(token, form.password.data or "", datetime.now(UTC))
-    except accounts.AccountError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("accounts.forgot_password"))
-    db.session.commit()
+        user = account_links.reset_password(token, form.password.data or "", datetime.now(UTC))
+    except RuleViolation as error:
+        return _refused(error, "accounts.forgot_password")
     login_user(user)
     flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")
     return redirect(url_for("accounts.dashboard"))
@@ -185,25 +184,20 @@ def account() -> str:
 @limiter.limit("10 per hour")
 def change_password() -> Page:
     form = ChangePasswordForm()
-    problem = None
     if form.validate_on_submit():
         try:
-            accounts.change_password(
+            login_service.change_password(
                 current_user,
                 form.current_password.data or "",
                 form.password.data or "",
                 datetime.now(UTC),
             )
-        except accounts.AccountError as error:
-            db.session.rollback()
-            problem = str(error)
+        except RuleViolation as error:
+            form.current_password.errors = [*form.current_password.errors, say(error.message)]
         else:
-            db.session.commit()
             login_user(current_user._get_current_object())  # type: ignore[attr-defined]
             flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")
             return redirect(url_for("accounts.account"))
-    if problem:
-        form.current_password.errors = [*form.current_password.errors, problem]
     return render_template(
         "accounts/account.html", password_form=form, sessions_form=EndSessionsForm()
     ), 400
@@ -218,7 +212,6 @@ def end_sessions() -> Response:
     accounts.end_all_sessions(
         current_user, revoke_api_tokens=bool(form.revoke_api_tokens.data), now=datetime.now(UTC)
     )
-    db.session.commit()
     logout_user()
     flash(_("U bent op alle apparaten uitgelogd."), "success")
     return redirect(url_for("accounts.login"))

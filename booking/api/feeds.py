@@ -9,31 +9,15 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.api.blueprint import bp
-from booking.api.errors import ApiError
 from booking.api.openapi import add_paths, error_response, json_request, json_response
 from booking.api.parsing import json_body
-from booking.extensions import db
-from booking.i18n import say
+from booking.errors import NotFound
 from booking.rules.numbers import MAX_ID
 from booking.services import feeds
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _raise_for(error: feeds.FeedError) -> None:
-    if isinstance(error, feeds.NotFound):
-        raise ApiError(404, "niet_gevonden", "Niet gevonden.")
-    if isinstance(error, feeds.InvalidInput):
-        raise ApiError(400, "ongeldig_veld", say(error.message), {"field": error.field})
-    if isinstance(error, feeds.TooManyFeeds):
-        raise ApiError(
-            422,
-            "regel_geschonden",
-            f"U heeft al {feeds.MAX_ACTIVE_FEEDS} agenda-links. Trek er eerst een in.",
-        )
-    raise error
 
 
 @bp.route("/feeds", methods=["POST"])
@@ -48,24 +32,14 @@ def create_feed() -> tuple[Response, int]:
         and not 1 <= target_id <= MAX_ID
     ):
         # No room has such an id (and the database could not even compare it): 404.
-        raise ApiError(404, "niet_gevonden", "Niet gevonden.")
-    try:
-        created = feeds.create_feed(current_user, data.get("scope"), target_id, now=_now())
-    except feeds.FeedError as error:
-        db.session.rollback()
-        _raise_for(error)
-    db.session.commit()
+        raise NotFound(target_id)
+    created = feeds.create_feed(current_user, data.get("scope"), target_id, now=_now())
     return jsonify(id=created.feed.id, url=created.url), 201
 
 
 @bp.route("/feeds/<int:feed_id>", methods=["DELETE"])
 def revoke_feed(feed_id: int) -> tuple[str, int]:
-    try:
-        feeds.revoke_feed(current_user, feed_id, now=_now())
-    except feeds.FeedError as error:
-        db.session.rollback()
-        _raise_for(error)
-    db.session.commit()
+    feeds.revoke_feed(current_user, feed_id, now=_now())
     return "", 204
 
 

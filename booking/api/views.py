@@ -12,10 +12,11 @@ from booking.api.blueprint import bp
 from booking.api.errors import ApiError
 from booking.api.openapi import openapi_document
 from booking.api.parsing import json_body, string_field
-from booking.extensions import db, login_rate_limit
+from booking.extensions import login_rate_limit
 from booking.models import User
 from booking.security import public_endpoint
 from booking.services import accounts, houses
+from booking.services import login as login_service
 
 
 @bp.route("/session", methods=["POST"])
@@ -24,12 +25,11 @@ from booking.services import accounts, houses
 def create_session() -> tuple[Response, int]:
     data = json_body()
     now = datetime.now(UTC)
-    result = accounts.authenticate(
+    result = login_service.authenticate(
         string_field(data, "email", max_length=254),
         string_field(data, "password", max_length=200, secret=True),
         now,
     )
-    db.session.commit()
     if result.user is None:
         if result.refused and result.blocked_until is not None:
             seconds = int((result.blocked_until - now).total_seconds()) + 1
@@ -60,7 +60,6 @@ def delete_session() -> tuple[str, int]:
     """Like the web logout: every session of the user ends (bearer tokens stay)."""
     if current_user.is_authenticated and "_user_id" in session:
         accounts.end_all_sessions(current_user, now=datetime.now(UTC))
-        db.session.commit()
     logout_user()
     return "", 204
 

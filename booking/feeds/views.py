@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from booking.extensions import db
+from booking.errors import InvalidInput, RuleViolation
 from booking.feeds.blueprint import bp
 from booking.feeds.forms import DownloadForm, FeedForm, fill_choices
 from booking.i18n import say
@@ -126,16 +126,16 @@ def _target_id(scope: str | None, raw: str | None) -> str | int | None:
     if scope == feeds.Scope.room.value:
         room_id = parse_whole_number(raw)
         if room_id is None:
-            raise feeds.InvalidInput("id", Message(N_("Kies bij deze agenda een ruimte.")))
+            raise InvalidInput("id", Message(N_("Kies bij deze agenda een ruimte.")))
         return room_id
     if scope in (feeds.Scope.house.value, feeds.Scope.public.value) and (
         not raw or parse_whole_number(raw) is not None
     ):
-        raise feeds.InvalidInput("id", Message(N_("Kies bij deze agenda een huis.")))
+        raise InvalidInput("id", Message(N_("Kies bij deze agenda een huis.")))
     return raw or None
 
 
-def _show_error(form: FeedForm | DownloadForm, error: feeds.InvalidInput) -> None:
+def _show_error(form: FeedForm | DownloadForm, error: InvalidInput) -> None:
     fields = {"scope": form.scope, "id": form.target}
     if isinstance(form, DownloadForm):
         fields.update(van=form.van, tot=form.tot)
@@ -155,23 +155,11 @@ def create() -> Page:
         created = feeds.create_feed(
             current_user, form.scope.data, _target_id(form.scope.data, form.target.data), now=_now()
         )
-    except feeds.InvalidInput as error:
-        db.session.rollback()
+    except InvalidInput as error:
         _show_error(form, error)
         return _page(form=form, status=400)
-    except feeds.NotFound:
-        db.session.rollback()
-        abort(404)
-    except feeds.TooManyFeeds:
-        db.session.rollback()
-        return _page(
-            form=form,
-            status=422,
-            problem=_(
-                "U heeft al %(max)s agenda-links. Trek er eerst een in.", max=feeds.MAX_ACTIVE_FEEDS
-            ),
-        )
-    db.session.commit()
+    except RuleViolation as error:
+        return _page(form=form, status=422, problem=say(error.message))
     # Rendered, not redirected: the token exists only now and must not sit in the session;
     # and not stored by the browser either.
     body, status = _page(created=created)
@@ -180,12 +168,7 @@ def create() -> Page:
 
 @bp.route("/agenda-links/<int:feed_id>/intrekken", methods=["POST"])
 def revoke(feed_id: int) -> Response:
-    try:
-        feeds.revoke_feed(current_user, feed_id, now=_now())
-    except feeds.NotFound:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
+    feeds.revoke_feed(current_user, feed_id, now=_now())
     flash(
         _("De agenda-link is ingetrokken: agenda's die hem gebruiken krijgen niets meer."),
         "success",
@@ -197,20 +180,18 @@ def revoke(feed_id: int) -> Response:
 def download() -> Page:
     """A period as a one-off .ics file, for importing instead of subscribing."""
     form = DownloadForm(request.args)
-    errors: list[feeds.InvalidInput] = []
+    errors: list[InvalidInput] = []
     target: feeds.Target | None = None
     period: tuple[date, date] | None = None
     try:
         target = feeds.resolve_target(
             current_user, form.scope.data, _target_id(form.scope.data, form.target.data)
         )
-    except feeds.InvalidInput as error:
+    except InvalidInput as error:
         errors.append(error)
-    except feeds.NotFound:
-        abort(404)
     try:
         period = feeds.parse_period(form.van.data, form.tot.data)
-    except feeds.InvalidInput as error:
+    except InvalidInput as error:
         errors.append(error)
     if errors or target is None or period is None:
         for error in errors:

@@ -27,10 +27,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from booking.database import begin_write
+from booking.errors import InvalidInput, NotFound, RuleViolation
 from booking.extensions import db
 from booking.models import Booking, FeedToken, House, Room, User
 from booking.models.bookings import ACTIVE_STATUS_VALUES
 from booking.rules import dates
+from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
 from booking.rules.slots import AMSTERDAM, local_to_utc_lenient
@@ -63,27 +65,6 @@ DETAIL = {
     Scope.mine: Detail.own,
     Scope.public: Detail.public,
 }
-
-
-class FeedError(Exception):
-    """A feed use case refused; views turn each kind into its HTTP answer."""
-
-
-class NotFound(FeedError):
-    """Unknown, or not the caller's to use: both answer 404 (no existence leak)."""
-
-
-class InvalidInput(FeedError):
-    """Malformed request (400): which field, and a Dutch message to show."""
-
-    def __init__(self, field: str, message: Message) -> None:
-        super().__init__(message.template)
-        self.field = field
-        self.message = message
-
-
-class TooManyFeeds(FeedError):
-    """The user already has MAX_ACTIVE_FEEDS live feeds (422)."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +224,12 @@ def create_feed(user: User, scope: object, target_id: object, *, now: datetime) 
         )
     )
     if (live or 0) >= MAX_ACTIVE_FEEDS:
-        raise TooManyFeeds(user.id)
+        raise RuleViolation(
+            Message(
+                N_("U heeft al %(max)s agenda-links. Trek er eerst een in."),
+                {"max": MAX_ACTIVE_FEEDS},
+            )
+        )
     token = secrets.token_urlsafe(32)
     with force_locale("nl"):
         label = describe(target)[:120]
@@ -259,8 +245,8 @@ def create_feed(user: User, scope: object, target_id: object, *, now: datetime) 
     db.session.add(feed)
     db.session.flush()
     audit.record(
-        "feed_created",
-        "feed_token",
+        AuditAction.feed_created,
+        AuditObject.feed_token,
         feed.id,
         actor_id=user.id,
         house_id=target.house_id,
@@ -286,8 +272,8 @@ def revoke_feed(user: User, feed_id: int, *, now: datetime) -> FeedToken:
         raise NotFound(feed_id)
     feed.revoked_at = now
     audit.record(
-        "feed_revoked",
-        "feed_token",
+        AuditAction.feed_revoked,
+        AuditObject.feed_token,
         feed.id,
         actor_id=user.id,
         house_id=feed.house_id,

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from booking.extensions import db
 from booking.models import ApiToken, LoginThrottle, OutboxMail, User
 from booking.services import accounts
+from booking.services import login as login_service
 from tests.conftest import PASSWORD, login, post_form
 
 
@@ -140,14 +141,14 @@ def test_the_account_page_is_dutch_and_labelled(client, make_user):
 def _throttle(app, email: str) -> LoginThrottle | None:
     """The throttle row of a login name (read in the caller's app context)."""
     with app.test_request_context():
-        return db.session.get(LoginThrottle, accounts._throttle_key(email))
+        return db.session.get(LoginThrottle, login_service.throttle_key(email))
 
 
 def _set_throttle(app, email: str, failures: int, blocked_until: datetime) -> None:
     with app.test_request_context():
         db.session.add(
             LoginThrottle(
-                key_hash=accounts._throttle_key(email),
+                key_hash=login_service.throttle_key(email),
                 failures=failures,
                 blocked_until=blocked_until,
                 last_failure_at=datetime.now(UTC),
@@ -216,7 +217,7 @@ def test_failures_a_day_old_are_forgotten(app, client, make_user):
     with app.test_request_context():
         db.session.add(
             LoginThrottle(
-                key_hash=accounts._throttle_key(user.email),
+                key_hash=login_service.throttle_key(user.email),
                 failures=9,
                 last_failure_at=datetime.now(UTC) - timedelta(days=2),
             )
@@ -308,10 +309,10 @@ def test_the_address_limit_is_shared_by_the_web_and_the_api_login(app, client, m
 def test_the_block_is_none_below_the_limit_then_grows_and_stays_under_a_day(
     failures, limit, seconds
 ):
-    block = accounts.login_block(failures, limit, seconds)
+    block = login_service.login_block(failures, limit, seconds)
     if failures < limit:
         assert block is None
         return
     assert block is not None and timedelta(0) < block <= timedelta(days=1)
-    following = accounts.login_block(failures + 1, limit, seconds)
+    following = login_service.login_block(failures + 1, limit, seconds)
     assert following is not None and following >= block
