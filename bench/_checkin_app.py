@@ -5,7 +5,7 @@ answer 500 through the app's own handler) on the database named by BENCH_DATABAS
 with two differences that the kiosk needs:
 
 - SECRET_KEY comes from BENCH_SECRET_KEY, so the QR tokens that the benchmark signs in
-  its own process (`kiosk.services.qr_token`) are authentic for the server;
+  its own process (`kiosk.places.qr_token`) are authentic for the server;
 - the rate limiter is off (RATELIMIT_ENABLED=False): the product limits `/kiosk/tik` and
   the phone POST to 120/min per address (and phones to 10/min per device), and every
   request of a loopback benchmark comes from 127.0.0.1.

@@ -21,7 +21,7 @@ and checks in SQL that every unique client id and every phone made exactly one v
 The demo houses are opened around the clock in the benchmark database, so every
 check-in takes the daytime path whatever the hour; the tablets poll `/kiosk/status.json`
 before each run, as their page does. QR tokens are signed in this process with
-`kiosk.services.qr_token` and a SECRET_KEY shared with the server (BENCH_SECRET_KEY).
+`kiosk.places.qr_token` and a SECRET_KEY shared with the server (BENCH_SECRET_KEY).
 The app (bench/_checkin_app.py) runs with the rate limiter off. `--trace` makes the server
 write, per request, the number of SQL statements, the time in SQL, and the time spent
 waiting for and holding SQLite's write lock; the report then shows them.
@@ -125,7 +125,7 @@ def prepare(url: str, secret_key: str) -> Prepared:
     from booking.extensions import db
     from booking.models import House
     from booking.services import accounts
-    from kiosk import services as kiosks
+    from kiosk import pairing, places, tokens
 
     began = time.perf_counter()
     app = create_app(checkin_config(url, secret_key))
@@ -151,18 +151,16 @@ def prepare(url: str, secret_key: str) -> Prepared:
                 raise BenchError(f"demo beheerder of {house.slug} is missing")
             room = next((r for r in house.rooms if r.is_huiskamer and r.active), None)
             room = room or next(r for r in house.rooms if r.active)
-            kiosk, code = kiosks.create_kiosk(beheerder, room.id, now, "Benchmarktablet")
+            kiosk, code = pairing.create_kiosk(beheerder, room.id, now, "Benchmarktablet")
             db.session.commit()
-            kiosk, credential = kiosks.pair(code, now)
+            kiosk, credential = pairing.pair(code, now)
             db.session.commit()
             signed = {}
             moment = now
             while moment <= now + TOKEN_HORIZON:
-                signed[kiosks.tokens.slot_of(moment)] = kiosks.qr_token(kiosk, moment)
-                moment += timedelta(seconds=kiosks.tokens.SLOT_SECONDS)
-            tablets.append(
-                Tablet(kiosk.id, house.slug, credential, signed, kiosks.tokens.SLOT_SECONDS)
-            )
+                signed[tokens.slot_of(moment)] = places.qr_token(kiosk, moment)
+                moment += timedelta(seconds=tokens.SLOT_SECONDS)
+            tablets.append(Tablet(kiosk.id, house.slug, credential, signed, tokens.SLOT_SECONDS))
         db.session.remove()
         db.engine.dispose()
     log(f"paired {len(tablets)} kiosks")

@@ -7,7 +7,7 @@ inside opening hours, with the answer mix of the demo and ~2 % flagged suspiciou
 SQLAlchemy Core, runs ANALYZE, and measures p50/p95 of the monthly reach report (the
 last full month) of one house and of the whole municipality:
 
-- through the service functions (`stats.reach` + `stats.shown_reach`) in-process, each
+- through the service functions (`reach.reach` + `publication.published_reach`) in-process, each
   call in a fresh session, rotating over the houses;
 - through `GET /api/v1/stats/reach` over a threaded `werkzeug.serving.make_server`, one
   keep-alive connection, with a bearer token of the demo gemeente user;
@@ -149,7 +149,8 @@ def load(app: Any, total: int, rng: random.Random) -> Loaded:
     from booking.demo.loader import load_demo
     from booking.extensions import db
     from booking.models import Area, House, Visit
-    from booking.services import accounts, stats
+    from booking.rules.periods import previous_month
+    from booking.services import accounts
 
     began = time.perf_counter()
     with app.app_context():
@@ -182,7 +183,7 @@ def load(app: Any, total: int, rng: random.Random) -> Loaded:
             db.session.commit()
         token = accounts.issue_api_token(accounts.find_user(GEMEENTE))
         db.session.commit()
-        month = stats.previous_month(today)
+        month = previous_month(today)
         count = db.session.scalar(select(db.func.count()).select_from(Visit))
         result = Loaded(
             [(h.id, h.slug) for h in houses],
@@ -243,24 +244,29 @@ def measure(
 
 def service_series(app: Any, loaded: Loaded, count: int) -> list[Series]:
     from booking.extensions import db
-    from booking.services import stats
+    from booking.models.kiosk import CHANNELS
+    from booking.rules.periods import Period
+    from booking.rules.publication import published_comparison, published_reach
+    from booking.services import reach
 
-    period = stats.Period(*loaded.month)
+    period = Period(*loaded.month)
     ids = [house_id for house_id, _ in loaded.houses]
 
     def one_house(i: int) -> None:
         with app.app_context():
-            stats.shown_reach(stats.reach(period, stats.Scope((ids[i % len(ids)],))))
+            counts = reach.reach(period, reach.Scope((ids[i % len(ids)],)))
+            published_reach(counts, reach.threshold())
             db.session.remove()
 
     def municipality(_: int) -> None:
         with app.app_context():
-            stats.shown_reach(stats.reach(period, stats.Scope()))
+            published_reach(reach.reach(period, reach.Scope()), reach.threshold())
             db.session.remove()
 
     def comparison(_: int) -> None:
         with app.app_context():
-            stats.shown_comparison(period, stats.reach_per_house(period))
+            rows = reach.reach_per_house(period)
+            published_comparison(period, rows, CHANNELS, reach.threshold())
             db.session.remove()
 
     return [

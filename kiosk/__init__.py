@@ -9,7 +9,7 @@ from flask import Blueprint
 
 def create_blueprint() -> Blueprint:
     """The blueprint with every route of this area: importing the views attaches them."""
-    from kiosk import views  # noqa: F401
+    from kiosk import host_views, manage_views, phone_views, tablet_views  # noqa: F401
     from kiosk.blueprint import bp
 
     return bp

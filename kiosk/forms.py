@@ -7,14 +7,16 @@ from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringF
 from wtforms.validators import NumberRange, Optional
 
 from booking.forms import Form, one_line, required
+from booking.rules.kiosk_windows import TALLY_MAX
+from booking.rules.visit_vocabulary import AgeGroup, FirstTimeAnswer
 
 AGE_CHOICES = [
-    SelectChoice("0-17", _l("jonger dan 18")),
-    SelectChoice("18-29", _l("18 tot 30")),
-    SelectChoice("30-49", _l("30 tot 50")),
-    SelectChoice("50-66", _l("50 tot 67")),
-    SelectChoice("67+", _l("67 of ouder")),
-    SelectChoice("geen_antwoord", _l("zeg ik liever niet")),
+    SelectChoice(AgeGroup.tot_18, _l("jonger dan 18")),
+    SelectChoice(AgeGroup.van_18_tot_30, _l("18 tot 30")),
+    SelectChoice(AgeGroup.van_30_tot_50, _l("30 tot 50")),
+    SelectChoice(AgeGroup.van_50_tot_67, _l("50 tot 67")),
+    SelectChoice(AgeGroup.vanaf_67, _l("67 of ouder")),
+    SelectChoice(AgeGroup.geen_antwoord, _l("zeg ik liever niet")),
 ]
 
 
@@ -26,7 +28,10 @@ class QuestionsForm(Form):
     first_time = RadioField(
         _l("Bent u hier voor het eerst?"),
         validators=[Optional()],
-        choices=[SelectChoice("ja", _l("Ja, voor het eerst")), SelectChoice("nee", _l("Nee"))],
+        choices=[
+            SelectChoice(FirstTimeAnswer.ja, _l("Ja, voor het eerst")),
+            SelectChoice(FirstTimeAnswer.nee, _l("Nee")),
+        ],
     )
     area = SelectField(_l("Uit welke wijk of kern komt u?"), validators=[Optional()])
     age_group = RadioField(_l("Hoe oud bent u?"), validators=[Optional()], choices=AGE_CHOICES)
@@ -37,7 +42,7 @@ class TallyForm(Form):
     count = IntegerField(
         _l("Aantal bezoekers"),
         default=1,
-        validators=[required(), NumberRange(1, 200, _l("Tel 1 tot 200."))],
+        validators=[required(), NumberRange(1, TALLY_MAX, _l("Tel 1 tot 200."))],
     )
 
 

@@ -110,10 +110,36 @@ def run_migrations_online():
             connection.exec_driver_sql("SET statement_timeout = 0")
             connection.exec_driver_sql("SET lock_timeout = 0")
             connection.commit()
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        on_sqlite = connection.dialect.name == "sqlite"
+        if on_sqlite:
+            _sqlite_foreign_keys(connection, "OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if on_sqlite:
+                    _check_sqlite_foreign_keys(connection)
+        finally:
+            if on_sqlite:
+                # Never hand a connection without foreign keys back to the pool: the next
+                # checkout opens a fresh one, with the pragmas of booking/database.py.
+                connection.invalidate()
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def _sqlite_foreign_keys(connection, state):
+    """Batch mode rebuilds a table on SQLite (a copy, DROP TABLE, a rename). With foreign
+    keys on, dropping a table other rows refer to fails (or would delete them), so they are
+    off while migrating, as SQLite's own procedure for schema changes says. The pragma is
+    ignored inside a transaction, so it goes to the driver connection before one begins."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={state}")
+
+
+def _check_sqlite_foreign_keys(connection):
+    """Before the commit: the rebuilt tables still satisfy every reference."""
+    driver = connection.connection.driver_connection
+    broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left broken references: {broken[:5]}")
 
 
 if context.is_offline_mode():

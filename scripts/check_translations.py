@@ -20,9 +20,7 @@ KIOSK_ONLY = ("tr", "ar", "pl")
 KIOSK_PAGES = ("_kiosk_base", "pair", "screen", "phone", "expired", "questions", "thanks")
 KIOSK_SOURCES = (
     *(f"templates/kiosk/{name}.html" for name in (*KIOSK_PAGES, "privacy")),
-    "kiosk/forms.py",
-    "kiosk/services.py",
-    "kiosk/views.py",
+    "kiosk/",  # every module of the kiosk: its forms, use cases and views
 )
 
 

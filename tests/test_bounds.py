@@ -19,6 +19,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 from werkzeug.test import TestResponse
 
+from booking import errors
 from booking.extensions import db
 from booking.models import Booking, BookingSeries, Closure, House, PriorityBlock, User
 from booking.routing import BoundedIntConverter
@@ -26,6 +27,8 @@ from booking.rules import horizon
 from booking.rules.numbers import MAX_ID
 from booking.rules.recurrence import Frequency, Recurrence
 from booking.services import bookings
+from booking.services.quotes import quote
+from booking.services.series import create_series
 from tests.conftest import (
     PASSWORD,
     HouseRef,
@@ -142,7 +145,7 @@ def test_a_single_booking_beyond_the_horizon_is_a_rule_violation(
     with app.app_context():
         organiser = db.session.get(User, user.id)
         start, end = slot(70)
-        with pytest.raises(bookings.RuleViolation) as refused:
+        with pytest.raises(errors.RuleViolation) as refused:
             bookings.create_booking(
                 organiser,
                 house.room_ids[0],
@@ -178,11 +181,9 @@ def test_the_default_horizon_is_18_months(
     house = make_house()
     with app.app_context():
         assert db.session.get(House, house.id).booking_horizon_months == 18
-        quoted = bookings.quote(house.room_ids[0], *slot(560), activity(), now=datetime.now(UTC))
+        quoted = quote(house.room_ids[0], *slot(560), activity(), now=datetime.now(UTC))
         assert [p.params.get("months") for p in quoted.problems] == [18]
-        assert not bookings.quote(
-            house.room_ids[0], *slot(500), activity(), now=datetime.now(UTC)
-        ).problems
+        assert not quote(house.room_ids[0], *slot(500), activity(), now=datetime.now(UTC)).problems
 
 
 def test_a_series_past_the_horizon_is_refused_and_stores_nothing(
@@ -195,8 +196,8 @@ def test_a_series_past_the_horizon_is_refused_and_stores_nothing(
         organiser = db.session.get(User, user.id)
         start, end = slot(3)
         too_far = Recurrence(Frequency.weekly, 1, local_day(80))
-        with pytest.raises(bookings.RuleViolation) as refused:
-            bookings.create_series(
+        with pytest.raises(errors.RuleViolation) as refused:
+            create_series(
                 organiser,
                 house.room_ids[0],
                 start,
@@ -212,7 +213,7 @@ def test_a_series_past_the_horizon_is_refused_and_stores_nothing(
     assert counts(app)[:2] == (0, 0)
     with app.app_context():
         organiser = db.session.get(User, user.id)
-        booked = bookings.create_series(
+        booked = create_series(
             organiser,
             house.room_ids[0],
             start,

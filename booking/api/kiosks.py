@@ -9,25 +9,18 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.api.blueprint import bp
-from booking.api.errors import ApiError
 from booking.api.openapi import add_paths, error_response, json_request, json_response
 from booking.api.parsing import integer_field, json_body
-from booking.extensions import db
 from booking.rules.numbers import MAX_ID
 from booking.urls import public_url
-from kiosk import services as kiosks
+from kiosk import pairing
 
 
 @bp.route("/kiosks", methods=["POST"])
 def create_kiosk() -> tuple[Response, int]:
-    data = json_body()
-    room_id = integer_field(data, "room_id", minimum=1)
-    try:
-        kiosk, code = kiosks.create_kiosk(current_user, room_id, datetime.now(UTC))
-    except kiosks.NotFound as error:
-        db.session.rollback()
-        raise ApiError(404, "niet_gevonden", "Deze ruimte bestaat niet.") from error
-    db.session.commit()
+    """An unknown room, or one the caller does not manage, is 404 (the error handler)."""
+    room_id = integer_field(json_body(), "room_id", minimum=1)
+    kiosk, code = pairing.create_kiosk(current_user, room_id, datetime.now(UTC))
     url = public_url("kiosk.pair_link", code=code.replace("-", ""))
     return jsonify(id=kiosk.id, pairing_code=code, pairing_url=url), 201
 

@@ -6,9 +6,11 @@ from typing import Any
 
 from booking.i18n import euro, reason_text, say, status_label
 from booking.models import Booking
+from booking.rules.statuses import BookingStatus
 from booking.rules.tariff import describe_class, describe_group
 from booking.services.availability import Alternative
-from booking.services.bookings import OccurrenceConflict, QuoteResult
+from booking.services.quotes import QuoteResult
+from booking.services.series import OccurrenceConflict
 
 
 def iso(moment: Any) -> str:
@@ -24,7 +26,7 @@ def booking_json(booking: Booking, displaced: list[Booking] | None = None) -> di
         "public": booking.public,
         "start": iso(booking.start),
         "end": iso(booking.end),
-        "status": booking.status,
+        "status": BookingStatus(booking.status).value,
         "status_reason": reason_text(booking.status_reason),
         "tariff_group": booking.tariff_group,
         "priority_class": booking.priority_class,
@@ -44,13 +46,13 @@ def busy_json(booking: Booking) -> dict[str, Any]:
         "start": iso(booking.start),
         "end": iso(booking.end),
         "title": booking.title if booking.public else None,
-        "provisional": booking.status != "bevestigd",
+        "provisional": booking.status != BookingStatus.bevestigd,
     }
 
 
 def alternative_json(alt: Alternative) -> dict[str, Any]:
     return {
-        "kind": alt.kind,
+        "kind": alt.kind.value,
         "room_id": alt.room.id,
         "room": alt.room.name,
         "house": alt.room.house.slug,

@@ -1,11 +1,21 @@
-"""Beheer: running a house — rooms, opening hours, staff, and (later) approvals and exports."""
+"""Beheer: running a house — rooms, settings and opening hours, closures, voorrangsblokken,
+the house's bookings, the logboek and the invoicing export. One view module per concept."""
 
 from flask import Blueprint
 
 
 def create_blueprint() -> Blueprint:
     """The blueprint with every route of this area: importing the views attaches them."""
-    from booking.beheer import views  # noqa: F401
+    from booking.beheer import (  # noqa: F401
+        audit_log,
+        bookings,
+        closures,
+        export,
+        home,
+        priority_blocks,
+        rooms,
+        settings,
+    )
     from booking.beheer.blueprint import bp
 
     return bp

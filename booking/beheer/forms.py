@@ -24,18 +24,16 @@ from booking.forms import Form, in_calendar, lines, one_line, required
 from booking.rules import horizon
 from booking.rules.money import parse_euro
 from booking.rules.statuses import BookingStatus, OrganiserKind, PriorityClass, TariffGroup
-from booking.services.beheer import (
+from booking.services.beheer.checks import GROUPS, TEXT_MAX
+from booking.services.beheer.house_settings import (
     CAP_MAX_CENTS,
-    CAPACITY_MAX,
     DURATION_MAX_MINUTES,
     EXPIRY_MAX_DAYS,
     FACTOR_MAX_PERCENT,
-    GROUPS,
-    NAME_MAX,
-    RATE_MAX_CENTS,
-    TEXT_MAX,
     WINDOW_MAX_DAYS,
 )
+from booking.services.beheer.rooms import CAPACITY_MAX, NAME_MAX, RATE_MAX_CENTS
+from booking.services.invoicing import decimal_comma
 
 REASON_MAX = 1000
 GRID = 15
@@ -119,6 +117,11 @@ def cents_of(field: Field) -> int | None:
     """The cents of a validated Euro field; None when it was left empty."""
     text = (field.data or "").strip()
     return parse_euro(text) if text else None
+
+
+def euro_text(cents: int | None) -> str:
+    """An amount as a Euro field shows it ("35,00"); empty for no amount."""
+    return "" if cents is None else decimal_comma(cents)
 
 
 def on_grid(form: Form, field: Field) -> None:

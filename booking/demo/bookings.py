@@ -16,7 +16,7 @@ from booking.rules.recurrence import Frequency, Recurrence
 from booking.rules.slots import local_to_utc
 from booking.rules.statuses import OrganiserKind
 from booking.rules.tariff import Activity
-from booking.services import accounts, bookings
+from booking.services import accounts, bookings, series
 
 RESIDENTS = Activity(
     OrganiserKind.bewoners,
@@ -144,7 +144,7 @@ def load_demo_bookings(loaded: list[House], today: date) -> None:
                 organiser, room.id, start_at, end_at, title, public, activity, now=now
             )
         else:
-            bookings.create_series(
+            series.create_series(
                 organiser, room.id, start_at, end_at, title, public, activity, rule, now=now
             )
         db.session.flush()

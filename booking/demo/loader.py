@@ -15,6 +15,8 @@ from booking.extensions import db
 from booking.i18n import AMSTERDAM
 from booking.models import Area, House, OpeningHours, Room, Visit
 from booking.rules.permissions import Role
+from booking.rules.visit_vocabulary import PHONE_CHANNELS, AgeGroup, AreaAnswer, Channel
+from booking.rules.visits import NOT_SUSPICIOUS
 from booking.services import accounts, houses
 from booking.services.device_keys import device_hash, key_for_year
 from booking.services.slugs import slugify
@@ -158,11 +160,13 @@ def _visits_of_day(
     own_area = house.area
     rows = []
     for _ in range(count):
-        channel = rng.choices(["qr", "tablet", "tally", "poster"], weights=[50, 35, 10, 5])[0]
+        channel = rng.choices(
+            [Channel.qr, Channel.tablet, Channel.tally, Channel.poster], weights=[50, 35, 10, 5]
+        )[0]
         minute = rng.randint(9 * 60, 21 * 60)
         local = datetime.combine(day, time(minute // 60, minute % 60), AMSTERDAM)
         area = own_area if rng.random() < 0.6 else rng.choice(areas)
-        answered = channel in ("qr", "poster") and rng.random() < 0.8
+        answered = channel in PHONE_CHANNELS and rng.random() < 0.8
         rows.append(
             {
                 "house_id": house.id,
@@ -171,17 +175,25 @@ def _visits_of_day(
                 "channel": channel,
                 "first_time": (rng.random() < 0.12) if answered else None,
                 "area_id": area.id if answered and rng.random() < 0.9 else None,
-                "area_answer": rng.choice(["elders", "geen_antwoord"])
+                "area_answer": rng.choice([AreaAnswer.elders, AreaAnswer.geen_antwoord])
                 if answered and rng.random() < 0.1
                 else None,
-                "age_group": rng.choice(["18-29", "30-49", "50-66", "67+", "67+"])
+                "age_group": rng.choice(
+                    [
+                        AgeGroup.van_18_tot_30,
+                        AgeGroup.van_30_tot_50,
+                        AgeGroup.van_50_tot_67,
+                        AgeGroup.vanaf_67,
+                        AgeGroup.vanaf_67,
+                    ]
+                )
                 if answered
                 else None,
                 "device_hash": device_hash(key, house.id, rng.choice(devices))
-                if channel in ("qr", "poster")
+                if channel in PHONE_CHANNELS
                 else None,
                 "suspicious": False,
-                "suspicious_reason": "",
+                "suspicious_reason": NOT_SUSPICIOUS,
             }
         )
     return rows

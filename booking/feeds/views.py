@@ -23,7 +23,7 @@ from booking.rules.messages import N_, Message
 from booking.rules.numbers import parse_whole_number
 from booking.rules.slots import AMSTERDAM
 from booking.security import public_endpoint
-from booking.services import feeds
+from booking.services import feed_contents, feeds
 
 Page = str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]
 CALENDAR_MIMETYPE = "text/calendar"  # Flask adds "; charset=utf-8" to text/* types
@@ -61,7 +61,7 @@ def _not_modified(etag: str, last_modified: datetime) -> bool:
 @public_endpoint
 def feed(token: str) -> Response:
     found = feeds.feed_for_token(token)
-    rendered = feeds.render_feed(found, now=_now()) if found is not None else None
+    rendered = feed_contents.render_feed(found, now=_now()) if found is not None else None
     if rendered is None:
         return _feed_not_found()
     etag = hashlib.sha256(rendered.body).hexdigest()[:40]
@@ -190,14 +190,14 @@ def download() -> Page:
     except InvalidInput as error:
         errors.append(error)
     try:
-        period = feeds.parse_period(form.van.data, form.tot.data)
+        period = feed_contents.parse_period(form.van.data, form.tot.data)
     except InvalidInput as error:
         errors.append(error)
     if errors or target is None or period is None:
         for error in errors:
             _show_error(form, error)
         return _page(download=form, status=400)
-    body = feeds.render_period(target, *period, now=_now())
+    body = feed_contents.render_period(target, *period, now=_now())
     response = Response(body, mimetype=CALENDAR_MIMETYPE)
     filename = f"buurthuis-{target.scope.value}-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.ics"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -23,9 +23,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.houses import Room
+from booking.rules.visit_vocabulary import AgeGroup, Channel
 
-CHANNELS = ("qr", "tablet", "tally", "poster")
-AGE_GROUPS = ("0-17", "18-29", "30-49", "50-66", "67+", "geen_antwoord")
+# The allowed values of the CHECK constraints, in the vocabulary's order (the initial
+# migration wrote them so: a reordering would show up as a schema change).
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
+AGE_GROUPS: tuple[AgeGroup, ...] = tuple(AgeGroup)
 _CHANNEL_VALUES = ", ".join(f"'{c}'" for c in CHANNELS)
 _AGE_VALUES = ", ".join(f"'{a}'" for a in AGE_GROUPS)
 REACH_INDEX_COLUMNS = (

@@ -1,29 +1,35 @@
-"""Pages for initiatiefnemers. Thin: read the form, call one service, render or redirect."""
+"""Pages for initiatiefnemers. Thin: read the form, call one service, render or redirect.
+
+The request edge commits a success and rolls back anything else; an unknown or foreign
+booking or room is a `NotFound` from the service, answered by the registered 404 page.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from booking.extensions import db
-from booking.i18n import say
-from booking.models import House
+from booking.errors import RuleViolation, SlotTaken
+from booking.i18n import say, status_label
+from booking.models import House, Room
 from booking.rooms.blueprint import bp
 from booking.rooms.forms import BookingForm, SearchForm
 from booking.rooms.week import monday_of, this_week, week_grid
 from booking.rules import dates, horizon, slots
 from booking.rules.numbers import parse_whole_number
-from booking.rules.recurrence import RecurrenceError
+from booking.rules.recurrence import Recurrence, RecurrenceError
+from booking.rules.tariff import Activity
 from booking.security import public_endpoint
-from booking.services import bookings, houses
+from booking.services import availability, bookings, houses, quotes, series
 from booking.services.quote_tokens import matches, quote_token
 
 Page = str | Response | tuple[str, int]
+Slot = tuple[datetime, datetime]
 
 
 def _now() -> datetime:
@@ -35,8 +41,7 @@ def _horizon_context() -> dict[str, object]:
     """The booking form's hint: the last day the room's house takes bookings for."""
 
     def last_bookable_day(house: House) -> date:
-        months = house.booking_horizon_months or horizon.DEFAULT_MONTHS
-        return horizon.last_bookable_day(_now(), months)
+        return horizon.last_bookable_day(_now(), quotes.horizon_months(house))
 
     return {"last_bookable_day": last_bookable_day}
 
@@ -44,6 +49,24 @@ def _horizon_context() -> dict[str, object]:
 @bp.route("/ruimtes")
 @public_endpoint
 def search() -> Page:
+    form = _search_form()
+    if request.args and not form.validate():
+        return render_template("rooms/search.html", form=form, rooms=[], slot=None), 400
+    slot, problems = _searched_slot(form)
+    house = houses.get_house(form.house.data) if form.house.data else None
+    rooms = availability.find_rooms(
+        slot,
+        _now(),
+        min_capacity=form.capacity.data or 1,
+        house_id=house.id if house else None,
+        area_id=parse_whole_number(form.area.data),
+    )
+    return render_template(
+        "rooms/search.html", form=form, rooms=rooms, slot=slot, problems=problems
+    ), 400 if problems else 200
+
+
+def _search_form() -> SearchForm:
     form = SearchForm(request.args)
     form.house.choices = [SelectChoice("", _("Alle huizen"))] + [
         SelectChoice(h.slug, h.name) for h in houses.list_houses()
@@ -51,40 +74,28 @@ def search() -> Page:
     form.area.choices = [SelectChoice("", _("Alle wijken en kernen"))] + [
         SelectChoice(str(a.id), a.name) for a in houses.list_areas()
     ]
-    if request.args and not form.validate():
-        return render_template("rooms/search.html", form=form, rooms=[], slot=None), 400
-    slot, problems = None, []
-    if form.day.data and form.start_time.data and form.end_time.data:
-        try:
-            slot = (
-                slots.local_to_utc(datetime.combine(form.day.data, form.start_time.data)),
-                slots.local_to_utc(datetime.combine(form.day.data, form.end_time.data)),
-            )
-        except slots.NonexistentLocalTime:
-            problems.append(_("Deze tijd bestaat niet door de overgang naar zomertijd."))
-        if slot and slot[1] <= slot[0]:
-            problems.append(_("De eindtijd moet na de begintijd liggen."))
-            slot = None
-    house = houses.get_house(form.house.data) if form.house.data else None
-    area_id = parse_whole_number(form.area.data)
-    rooms = houses.find_rooms(
-        slot,
-        _now(),
-        min_capacity=form.capacity.data or 1,
-        house_id=house.id if house else None,
-        area_id=area_id,
-    )
-    return render_template(
-        "rooms/search.html", form=form, rooms=rooms, slot=slot, problems=problems
-    ), 400 if problems else 200
+    return form
+
+
+def _searched_slot(form: SearchForm) -> tuple[Slot | None, list[str]]:
+    """The slot the search asks for, if complete; a DST gap or an end before the start
+    is a problem to show next to the results."""
+    if not (form.day.data and form.start_time.data and form.end_time.data):
+        return None, []
+    try:
+        start = slots.local_to_utc(datetime.combine(form.day.data, form.start_time.data))
+        end = slots.local_to_utc(datetime.combine(form.day.data, form.end_time.data))
+    except slots.NonexistentLocalTime:
+        return None, [_("Deze tijd bestaat niet door de overgang naar zomertijd.")]
+    if end <= start:
+        return None, [_("De eindtijd moet na de begintijd liggen.")]
+    return (start, end), []
 
 
 @bp.route("/ruimtes/<int:room_id>")
 @public_endpoint
 def room(room_id: int) -> Page:
-    found = houses.get_room(room_id)
-    if found is None or not found.active:
-        abort(404)
+    found = quotes.load_room(room_id)
     if "week" in request.args:
         day = dates.parse_day(request.args["week"])
         if day is None:
@@ -110,27 +121,30 @@ def _bad_request(message: str) -> tuple[str, int]:
 
 @bp.route("/ruimtes/<int:room_id>/boeken", methods=["GET", "POST"])
 def book(room_id: int) -> Page:
-    room = houses.get_room(room_id)
-    if room is None or not room.active:
-        abort(404)
+    """Show the server's quote for the answers first; book only when the booker confirms
+    the quote they saw (its token matches the answers)."""
+    room = quotes.load_room(room_id)
     form = BookingForm(data=_prefill())
     if request.method == "GET" or not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return render_template("rooms/book.html", room=room, form=form, quote=None), status
+        return _book_page(room, form, 400 if request.method == "POST" else 200)
     try:
         start, end = form.moments()
     except slots.NonexistentLocalTime:
         form.start_time.errors = [_("Deze tijd bestaat niet door de overgang naar zomertijd.")]
-        return render_template("rooms/book.html", room=room, form=form, quote=None), 400
+        return _book_page(room, form, 400)
     activity, recurrence = form.activity(), form.recurrence()
     token = quote_token(room.id, start, end, activity, recurrence)
     if request.form.get("action") == "confirm" and matches(form.quote_token.data, token):
-        return _confirm(room.id, start, end, form, activity, recurrence)
-    quote = bookings.quote(room.id, start, end, activity, now=_now())
+        return _confirm(room, (start, end), form, activity, recurrence)
+    quote = quotes.quote(room.id, start, end, activity, now=_now())
     form.quote_token.data = token
-    return render_template(
-        "rooms/book.html", room=room, form=form, quote=quote, recurrence=recurrence
-    ), 422 if quote.problems else 200
+    status = 422 if quote.problems else 200
+    return _book_page(room, form, status, quote=quote, recurrence=recurrence)
+
+
+def _book_page(room: Room, form: BookingForm, status: int, **shown: object) -> tuple[str, int]:
+    shown.setdefault("quote", None)
+    return render_template("rooms/book.html", room=room, form=form, **shown), status
 
 
 def _prefill() -> dict[str, object] | None:
@@ -151,84 +165,67 @@ def _prefill() -> dict[str, object] | None:
 
 
 def _confirm(
-    room_id: int,
-    start: datetime,
-    end: datetime,
+    room: Room,
+    slot: Slot,
     form: BookingForm,
-    activity: bookings.Activity,
-    recurrence: bookings.Recurrence | None,
+    activity: Activity,
+    recurrence: Recurrence | None,
 ) -> Page:
-    room = houses.get_room(room_id)
+    """Book; a refusal shows the form again with the problem (and is rolled back)."""
     try:
-        if recurrence is None:
-            booked = bookings.create_booking(
-                current_user,
-                room_id,
-                start,
-                end,
-                form.title.data,
-                form.public.data,
-                activity,
-                now=_now(),
-            )
-            target = booked.booking.id
-            flash(
-                _(
-                    "Geboekt: %(title)s (%(status)s).",
-                    title=booked.booking.title,
-                    status=_status(booked.booking.status),
-                ),
-                "success",
-            )
-        else:
-            series = bookings.create_series(
-                current_user,
-                room_id,
-                start,
-                end,
-                form.title.data,
-                form.public.data,
-                activity,
-                recurrence,
-                now=_now(),
-            )
-            target = series.occurrences[0].booking.id
-            flash(_("Reeks geboekt: %(booked)s datums.", booked=len(series.occurrences)), "success")
-            for conflict in series.conflicts:
-                flash(
-                    _(
-                        "Niet geboekt op %(when)s: %(why)s",
-                        when=conflict.start.astimezone(slots.AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
-                        why=" ".join(say(m) for m in conflict.reasons),
-                    ),
-                    "info",
-                )
+        target = _book(room, slot, form, activity, recurrence)
     except RecurrenceError as error:
-        db.session.rollback()
         form.until.errors = [say(error.message)]
-        return render_template("rooms/book.html", room=room, form=form, quote=None), 422
-    except bookings.RuleViolation as error:
-        db.session.rollback()
-        return render_template(
-            "rooms/book.html",
-            room=room,
-            form=form,
-            quote=None,
-            problems=[say(m) for m in error.problems],
-        ), 422
-    except bookings.SlotTaken as error:
-        db.session.rollback()
-        return render_template(
-            "rooms/book.html", room=room, form=form, quote=None, taken=error
-        ), 409
-    db.session.commit()
+        return _book_page(room, form, 422)
+    except RuleViolation as error:
+        return _book_page(room, form, 422, problems=[say(m) for m in error.problems])
+    except SlotTaken as error:
+        return _book_page(room, form, 409, taken=error)
     return redirect(url_for("rooms.my_booking", booking_id=target))
 
 
-def _status(status: str) -> str:
-    from booking.i18n import status_label
+def _book(
+    room: Room,
+    slot: Slot,
+    form: BookingForm,
+    activity: Activity,
+    recurrence: Recurrence | None,
+) -> int:
+    """One booking or a series; flashes what was booked, returns the booking to show."""
+    start, end = slot
+    title, public = form.title.data, form.public.data
+    if recurrence is not None:
+        return _book_series(
+            series.create_series(
+                current_user, room.id, start, end, title, public, activity, recurrence, now=_now()
+            )
+        )
+    booked = bookings.create_booking(
+        current_user, room.id, start, end, title, public, activity, now=_now()
+    )
+    flash(
+        _(
+            "Geboekt: %(title)s (%(status)s).",
+            title=booked.booking.title,
+            status=status_label(booked.booking.status),
+        ),
+        "success",
+    )
+    return booked.booking.id
 
-    return status_label(status)
+
+def _book_series(made: series.SeriesBooked) -> int:
+    flash(_("Reeks geboekt: %(booked)s datums.", booked=len(made.occurrences)), "success")
+    for conflict in made.conflicts:
+        flash(
+            _(
+                "Niet geboekt op %(when)s: %(why)s",
+                when=conflict.start.astimezone(slots.AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
+                why=" ".join(say(m) for m in conflict.reasons),
+            ),
+            "info",
+        )
+    return made.occurrences[0].booking.id
 
 
 @bp.route("/mijn-boekingen")
@@ -242,40 +239,32 @@ def my_bookings() -> str:
 
 @bp.route("/mijn-boekingen/<int:booking_id>")
 def my_booking(booking_id: int) -> str:
-    try:
-        booking = bookings.visible_booking(booking_id, current_user, _now())
-    except bookings.NotFound:
-        abort(404)
+    booking = bookings.visible_booking(booking_id, current_user, _now())
     return render_template("rooms/booking.html", booking=booking, now=_now())
 
 
 @bp.route("/mijn-boekingen/<int:booking_id>/annuleren", methods=["POST"])
 def cancel(booking_id: int) -> Response:
-    return _cancel(booking_id, whole_rest=False)
+    try:
+        bookings.cancel_booking(booking_id, current_user, now=_now())
+    except RuleViolation as error:
+        return _refused(booking_id, error)
+    flash(_("De boeking is geannuleerd."), "success")
+    return redirect(url_for("rooms.my_bookings"))
 
 
 @bp.route("/mijn-boekingen/<int:booking_id>/annuleren-reeks", methods=["POST"])
 def cancel_series(booking_id: int) -> Response:
-    return _cancel(booking_id, whole_rest=True)
-
-
-def _cancel(booking_id: int, *, whole_rest: bool) -> Response:
     try:
-        if whole_rest:
-            cancelled = bookings.cancel_rest_of_series(booking_id, current_user, now=_now())
-            flash(
-                _("%(count)s datums van de reeks zijn geannuleerd.", count=len(cancelled)),
-                "success",
-            )
-        else:
-            bookings.cancel_booking(booking_id, current_user, now=_now())
-            flash(_("De boeking is geannuleerd."), "success")
-    except bookings.NotFound:
-        db.session.rollback()
-        abort(404)
-    except bookings.RuleViolation as error:
-        db.session.rollback()
-        flash(" ".join(say(m) for m in error.problems), "error")
-        return redirect(url_for("rooms.my_booking", booking_id=booking_id))
-    db.session.commit()
+        cancelled = bookings.cancel_rest_of_series(booking_id, current_user, now=_now())
+    except RuleViolation as error:
+        return _refused(booking_id, error)
+    flash(_("%(count)s datums van de reeks zijn geannuleerd.", count=len(cancelled)), "success")
     return redirect(url_for("rooms.my_bookings"))
+
+
+def _refused(booking_id: int, error: RuleViolation) -> Response:
+    """Back to the booking with the reason. The service refuses before it changes
+    anything, so the redirect's commit has nothing of the refused cancellation to keep."""
+    flash(" ".join(say(m) for m in error.problems), "error")
+    return redirect(url_for("rooms.my_booking", booking_id=booking_id))

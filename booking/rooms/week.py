@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 
 from booking.models import Booking, Room
 from booking.rules.slots import AMSTERDAM, local_to_utc_lenient
@@ -12,11 +13,20 @@ from booking.services import availability
 ROW_MINUTES = 30
 
 
+class CellState(StrEnum):
+    """What a half hour of the grid shows; the template picks its look by the value."""
+
+    vrij = "vrij"
+    bezet = "bezet"
+    gesloten = "gesloten"
+    voorbij = "voorbij"
+
+
 @dataclass(frozen=True)
 class Cell:
     day: date
     start: time
-    state: str  # vrij | bezet | gesloten | voorbij
+    state: CellState
     booking: Booking | None = None
 
 
@@ -60,13 +70,13 @@ def _cell(room: Room, day: date, slot: time, taken: list[Booking], now: datetime
         for p in room.house.opening_hours
     )
     if not open_now:
-        return Cell(day, slot, "gesloten")
+        return Cell(day, slot, CellState.gesloten)
     for booking in taken:
         if booking.start < end and start < booking.end:
-            return Cell(day, slot, "bezet", booking)
+            return Cell(day, slot, CellState.bezet, booking)
     if end <= now.astimezone(UTC):
-        return Cell(day, slot, "voorbij")
-    return Cell(day, slot, "vrij")
+        return Cell(day, slot, CellState.voorbij)
+    return Cell(day, slot, CellState.vrij)
 
 
 def this_week(now: datetime) -> date:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
+from booking.errors import RuleViolation
 from booking.rules.messages import N_, WEEKDAY_LABELS, Message
 from booking.rules.slots import (
     AMSTERDAM,
@@ -44,12 +45,16 @@ class Recurrence:
         object.__setattr__(self, "freq", Frequency(self.freq))
 
 
-class RecurrenceError(ValueError):
-    """A series the house will not accept, with the reason to show the booker."""
+class RecurrenceError(RuleViolation, ValueError):
+    """A series the house will not accept (422), with the reason to show the booker.
+
+    A `RuleViolation`, so the registered handlers answer it like any broken rule; the
+    booking form catches it by name to show it next to the repeat fields.
+    """
 
     def __init__(self, message: Message) -> None:
-        super().__init__(message.template % dict(message.params))
-        self.message = message
+        super().__init__(message)
+        self.args = (message.template % dict(message.params),)
 
 
 @dataclass(frozen=True)

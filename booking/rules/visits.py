@@ -49,19 +49,19 @@ The limits, per room and channel, and why:
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
+from typing import Literal
+
+from booking.rules.visit_vocabulary import ROOM_BURST_REASONS, Channel, SuspicionReason
 
 BURST_WINDOW = timedelta(seconds=60)
 KIOSK_BURST_SIZE = 30
-ROOM_BURST_LIMITS = MappingProxyType({"tablet": 30, "qr": 30, "poster": 10})
+ROOM_BURST_LIMITS = MappingProxyType({Channel.tablet: 30, Channel.qr: 30, Channel.poster: 10})
 ROOM_BURST_COUNT_CAP = max(ROOM_BURST_LIMITS.values())
 """Counting stops here: only "at least the limit" matters, so a flood costs no more."""
 KIOSK_SILENT = timedelta(minutes=5)
-NEVER_FLAGGED = frozenset({"tally"})
-
-OUTSIDE_OPENING_HOURS = "buiten_openingstijd"
-SILENT_KIOSK = "kiosk_stil"
-KIOSK_BURST = "piek"
-ROOM_BURST_PREFIX = "piek_ruimte_"
+NEVER_FLAGGED = frozenset({Channel.tally})
+NOT_SUSPICIOUS: Literal[""] = ""
+"""What `suspicion` returns, and `visit.suspicious_reason` stores, for a visit that counts."""
 
 
 def to_minute(moment: datetime) -> datetime:
@@ -74,9 +74,9 @@ def burst_since(now: datetime) -> datetime:
     return to_minute(now - BURST_WINDOW)
 
 
-def room_burst_reason(channel: str) -> str:
+def room_burst_reason(channel: str) -> SuspicionReason:
     """The reason stored on a visit of a room-and-channel burst, e.g. piek_ruimte_poster."""
-    return ROOM_BURST_PREFIX + channel
+    return ROOM_BURST_REASONS[Channel(channel)]
 
 
 def is_room_burst(channel: str, room_recent: int) -> bool:
@@ -100,7 +100,7 @@ class Circumstances:
     counts may be capped at `KIOSK_BURST_SIZE` and `ROOM_BURST_COUNT_CAP`.
     """
 
-    channel: str
+    channel: Channel
     now: datetime
     house_open: bool
     from_kiosk: bool = False
@@ -109,24 +109,24 @@ class Circumstances:
     room_recent: int = 0
 
 
-def suspicion(found: Circumstances) -> str:
+def suspicion(found: Circumstances) -> SuspicionReason | Literal[""]:
     """Why a visit is left out of the figures by default, or "" (DESIGN section 7).
 
     One reason per visit, the first that applies: outside opening hours, a QR check-in
     while its kiosk is silent, a burst of its kiosk, a burst of its room and channel.
     """
     if found.channel in NEVER_FLAGGED:
-        return ""
+        return NOT_SUSPICIOUS
     if not found.house_open:
-        return OUTSIDE_OPENING_HOURS
+        return SuspicionReason.buiten_openingstijd
     if (
-        found.channel == "qr"
+        found.channel == Channel.qr
         and found.from_kiosk
         and is_silent(found.kiosk_last_seen_at, found.now)
     ):
-        return SILENT_KIOSK
+        return SuspicionReason.kiosk_stil
     if found.from_kiosk and found.kiosk_recent >= KIOSK_BURST_SIZE:
-        return KIOSK_BURST
+        return SuspicionReason.piek
     if is_room_burst(found.channel, found.room_recent):
         return room_burst_reason(found.channel)
-    return ""
+    return NOT_SUSPICIOUS

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from booking.database import begin_write
 from booking.errors import RuleViolation
 from booking.extensions import db
+from booking.mail.outbox import queue_mail
 from booking.models import User
 from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import N_
@@ -32,7 +33,6 @@ from booking.services.accounts import (
     normalise_email,
 )
 from booking.services.login import forget_login_failures, throttle_key
-from booking.services.outbox import queue_mail
 from booking.urls import public_url
 
 # Registration ---------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Reading the calendar: who is in a room when, which rooms are free, what else would do.
 
+Imports run one way: availability -> house_rules -> houses (a house's policy), never back.
+
 Overlap queries bound `start` from below by the longest possible booking, so the
 (room_id, start) index keeps them to a handful of rows however long the history grows.
 """
@@ -17,6 +19,7 @@ from booking.extensions import db
 from booking.models import Booking, House, Room
 from booking.models.bookings import ACTIVE_STATUS_VALUES
 from booking.rules import slots
+from booking.rules.statuses import AlternativeKind
 from booking.services.house_rules import rules_for
 
 LONGEST_BOOKING = timedelta(hours=24)
@@ -95,11 +98,38 @@ def free_rooms(
     return [room for room in db.session.scalars(query) if slot_fits(room, start, end, now)]
 
 
+def find_rooms(
+    slot: tuple[datetime, datetime] | None,
+    now: datetime,
+    *,
+    min_capacity: int = 1,
+    house_id: int | None = None,
+    area_id: int | None = None,
+) -> list[Room]:
+    """With a slot: rooms free for all of it. Without: every room that matches."""
+    if slot is not None:
+        return free_rooms(
+            slot[0], slot[1], now, min_capacity=min_capacity, house_id=house_id, area_id=area_id
+        )
+    query = (
+        select(Room)
+        .join(House, House.id == Room.house_id)
+        .options(selectinload(Room.house))
+        .where(Room.active.is_(True), Room.capacity >= min_capacity)
+        .order_by(House.name, Room.name)
+    )
+    if house_id is not None:
+        query = query.where(Room.house_id == house_id)
+    if area_id is not None:
+        query = query.where(House.area_id == area_id)
+    return list(db.session.scalars(query))
+
+
 @dataclass(frozen=True)
 class Alternative:
     """A suggestion after a conflict."""
 
-    kind: str  # zelfde_ruimte_ander_tijdstip | andere_ruimte | ander_huis
+    kind: AlternativeKind
     room: Room
     start: datetime
     end: datetime
@@ -118,12 +148,12 @@ def alternatives(
     found: list[Alternative] = []
     shifted = _shifted_slot(room, start, end, now, taken)
     if shifted:
-        found.append(Alternative("zelfde_ruimte_ander_tijdstip", room, *shifted))
+        found.append(Alternative(AlternativeKind.zelfde_ruimte_ander_tijdstip, room, *shifted))
     same_house = free_rooms(
         start, end, now, min_capacity=room.capacity, house_id=room.house_id, exclude_room_id=room.id
     )
     if same_house:
-        found.append(Alternative("andere_ruimte", same_house[0], start, end))
+        found.append(Alternative(AlternativeKind.andere_ruimte, same_house[0], start, end))
     nearby = [
         r
         for r in free_rooms(start, end, now, min_capacity=room.capacity, area_id=room.house.area_id)
@@ -136,7 +166,7 @@ def alternatives(
             if r.house_id != room.house_id
         ]
     if nearby:
-        found.append(Alternative("ander_huis", nearby[0], start, end))
+        found.append(Alternative(AlternativeKind.ander_huis, nearby[0], start, end))
     return found
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -97,32 +96,3 @@ def staff_of(house: House) -> list[tuple[str, str, str]]:
         .order_by(HouseMembership.role, User.name)
     ).all()
     return [(r[0], r[1], r[2]) for r in rows]
-
-
-def find_rooms(
-    slot: tuple[datetime, datetime] | None,
-    now: datetime,
-    *,
-    min_capacity: int = 1,
-    house_id: int | None = None,
-    area_id: int | None = None,
-) -> list[Room]:
-    """With a slot: rooms free for all of it. Without: every room that matches."""
-    if slot is not None:
-        from booking.services.availability import free_rooms
-
-        return free_rooms(
-            slot[0], slot[1], now, min_capacity=min_capacity, house_id=house_id, area_id=area_id
-        )
-    query = (
-        select(Room)
-        .join(House, House.id == Room.house_id)
-        .options(selectinload(Room.house))
-        .where(Room.active.is_(True), Room.capacity >= min_capacity)
-        .order_by(House.name, Room.name)
-    )
-    if house_id is not None:
-        query = query.where(Room.house_id == house_id)
-    if area_id is not None:
-        query = query.where(House.area_id == area_id)
-    return list(db.session.scalars(query))

@@ -5,6 +5,9 @@ with a byte order mark, and is happiest with CRLF line ends. Amounts are plain n
 ("12,50", no euro sign, no thousands dot) so a spreadsheet can add them up. A booking is
 in a month when its start lies in that month in Amsterdam time. Cancelled, displaced and
 rejected bookings are not invoiced and so not listed.
+
+`month_export` is the use case: only who may export the house's invoicing (the beheerder,
+the gemeente) gets the file; the rest are the pieces it is made of.
 """
 
 from __future__ import annotations
@@ -17,11 +20,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from booking.errors import InvalidInput
 from booking.extensions import db
-from booking.models import Booking, House, Room
+from booking.models import Booking, House, Room, User
 from booking.rules import dates
+from booking.rules.messages import N_, Message
+from booking.rules.permissions import Permission
 from booking.rules.slots import AMSTERDAM, local_to_utc, real_duration
 from booking.rules.statuses import BookingStatus
+from booking.services.beheer.access import house_for
 
 BOM = "\ufeff"
 INVOICED_STATUSES = (
@@ -158,3 +165,22 @@ def filename(house: House, month: Month) -> str:
 def previous_month(today: date) -> Month:
     first = today.replace(day=1) - timedelta(days=1)
     return Month(first.year, first.month)
+
+
+@dataclass(frozen=True)
+class MonthExport:
+    filename: str
+    text: str
+
+
+def month_export(actor: User, slug: str, month_text: str | None, today: date) -> MonthExport:
+    """The CSV of one month of a house; without a month, the month before `today`."""
+    house = house_for(actor, slug, Permission.export_invoicing)
+    try:
+        month = parse_month(month_text.strip()) if month_text is not None else None
+    except ValueError as error:
+        raise InvalidInput(
+            "maand", Message(N_("Kies een maand in de vorm JJJJ-MM, bijvoorbeeld 2026-12."))
+        ) from error
+    month = month or previous_month(today)
+    return MonthExport(filename(house, month), month_csv(house, month))

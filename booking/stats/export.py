@@ -16,16 +16,12 @@ from flask_babel import gettext as _
 
 from booking.i18n import say
 from booking.models.kiosk import CHANNELS
+from booking.rules.publication import ShownComparison, ShownReach
 from booking.rules.statuses import PriorityClass, TariffGroup
 from booking.rules.suppression import Cell
 from booking.rules.tariff import describe_class, describe_group
 from booking.services.invoicing import decimal_comma
-from booking.services.stats import (
-    Period,
-    Rendement,
-    ShownComparison,
-    ShownReach,
-)
+from booking.services.rendement import RendementOverview
 from booking.stats import labels
 
 BOM = "\ufeff"
@@ -146,17 +142,9 @@ def comparison_csv(comparison: ShownComparison) -> str:
     return _csv(header, rows)
 
 
-def rendement_csv(
-    period: Period,
-    rows: Sequence[Rendement],
-    first_visits: Sequence[Cell],
-    total: Rendement | None = None,
-) -> str:
-    """Maatschappelijk rendement: one line per house (and the total when given).
-
-    `first_visits` holds the suppressed first-time counts, one per row and one more for the
-    total when there is one, as the page shows them.
-    """
+def rendement_csv(found: RendementOverview) -> str:
+    """Maatschappelijk rendement: one line per house (and the total when there is one),
+    with the first-time visitors as the page shows them."""
     header = (
         _("huis"),
         _("van"),
@@ -172,9 +160,11 @@ def rendement_csv(
         _("eerste bezoek"),
         _("kwijtgescholden huur per bezoek"),
     )
-    lines = [*rows, total] if total is not None else list(rows)
+    period = found.period
+    lines = [*found.rows, found.total] if found.total is not None else list(found.rows)
+    total = found.total[0] if found.total is not None else None
     out = []
-    for row, first in zip(lines, first_visits, strict=True):
+    for row, first in lines:
         share = row.class1_share
         per_visit = row.given_away_per_visit_cents
         out.append(

@@ -1,8 +1,8 @@
 """Forms of the statistics pages. Filters are GET forms (no CSRF: they change nothing);
 the host note is a POST form with a CSRF token.
 
-Dates are read by `services.stats.parse_day` rather than WTForms' DateField, so a typo,
-a day that does not exist and a year like 9999 all get one clear Dutch message.
+Dates are read by `booking.rules.periods.read_day` rather than WTForms' DateField, so a
+typo, a day that does not exist and a year like 9999 all get one clear Dutch message.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from booking.forms import Form, lines, one_line, required
+from booking.i18n import say
 from booking.rules.numbers import parse_whole_number
-from booking.services import stats
+from booking.rules.periods import Period, period_problem, read_day
+from booking.services.host_notes import NOTE_MAX
+from booking.services.reach import make_period, parse_day
 
 
 class DayField(StringField):
@@ -29,17 +32,16 @@ class DayField(StringField):
     def day(self) -> date | None:
         """The date, once validated; None when left empty."""
         text = (self.data or "").strip()
-        return stats.parse_day(text, "") if text else None
+        return parse_day(text, "") if text else None
 
 
 def valid_day(form: Form, field: Field) -> None:
     text = (field.data or "").strip()
     if not text:
         return
-    try:
-        stats.parse_day(text, str(field.label.text))
-    except stats.StatsError as error:
-        raise ValidationError(_(error.message, **error.params)) from error
+    found = read_day(text, str(field.label.text))
+    if not isinstance(found, date):
+        raise ValidationError(say(found))
 
 
 def whole_number_or_empty(form: Form, field: Field) -> None:
@@ -68,19 +70,18 @@ class PeriodForm(Form):
             missing.errors = [*missing.errors, _("Vul beide datums in, of geen van beide.")]
             return False
         if first is not None and last is not None:
-            try:
-                stats.make_period(first, last)
-            except stats.StatsError as error:
-                self.tot.errors = [*self.tot.errors, _(error.message, **error.params)]
+            problem = period_problem(first, last)
+            if problem is not None:
+                self.tot.errors = [*self.tot.errors, say(problem)]
                 return False
         return True
 
-    def period(self, default: stats.Period) -> stats.Period:
+    def period(self, default: Period) -> Period:
         """The chosen period (after validate), or the default when no dates were given."""
         first, last = self.van.day(), self.tot.day()
         if first is None or last is None:
             return default
-        return stats.make_period(first, last)
+        return make_period(first, last)
 
 
 class HouseFilterForm(PeriodForm):
@@ -112,7 +113,7 @@ class NoteForm(Form):
     )
     tekst = TextAreaField(
         _l("Wat gebeurde er? Wie vond de weg naar binnen?"),
-        validators=[lines(stats.NOTE_MAX), required(_l("Schrijf eerst wat er gebeurde."))],
+        validators=[lines(NOTE_MAX), required(_l("Schrijf eerst wat er gebeurde."))],
         id="notitie-tekst",
     )
     van = HiddenField(validators=[one_line(10), Optional()], id="notitie-van")

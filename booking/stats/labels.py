@@ -15,14 +15,9 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from booking.i18n import euro, fmt_date, weekday_name
+from booking.rules.periods import Period
+from booking.rules.reach_counts import AREA_ELSEWHERE, AREA_NO_ANSWER, UNKNOWN, UNKNOWN_HOUR
 from booking.rules.suppression import Cell
-from booking.services.stats import (
-    AREA_ELSEWHERE,
-    AREA_NO_ANSWER,
-    UNKNOWN,
-    UNKNOWN_HOUR,
-    Period,
-)
 
 
 def channel_label(channel: str) -> str:

@@ -464,7 +464,7 @@ def test_a_block_keeps_other_classes_out(app, setup):
     client = client_for(app, setup.beheerder)
     data = block_form(room_id, weekday=str(day.weekday()))
     assert post(client, f"{setup.base}/voorrangsblokken", data).status_code == 302
-    from booking.services.bookings import RuleViolation
+    from booking.errors import RuleViolation
 
     with pytest.raises(RuleViolation):
         book(app, setup.organiser, room_id, day, activity=CHOIR)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import House, Kiosk, Visit
-from kiosk import services as kiosks
+from kiosk import places, tallies
 from tests.browser.conftest import assert_accessible, log_in
 
 HOUSE = "wijkhuis-de-haard"
@@ -98,8 +98,8 @@ def test_old_and_forged_codes_count_nothing(tablet: Page, browser: Browser, live
         kiosk = db.session.scalars(
             select(Kiosk).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.id.desc())
         ).first()
-        old = kiosks.qr_token(kiosk, datetime.now(UTC) - timedelta(minutes=3))
-        fresh = kiosks.qr_token(kiosk, datetime.now(UTC))
+        old = places.qr_token(kiosk, datetime.now(UTC) - timedelta(minutes=3))
+        fresh = places.qr_token(kiosk, datetime.now(UTC))
     forged = fresh.rsplit(".", 1)[0] + ".AAAAAAAAAAAAAAAA"
     before = visits(live_app)
     phone = browser.new_page(locale="nl-NL")
@@ -152,7 +152,7 @@ def test_done_when_a_visitor_taps_the_beheerder_sees_today_the_gemeente_exports(
 
     with live_app.app_context():
         house = db.session.scalars(select(House).where(House.slug == HOUSE)).one()
-        today = kiosks.visits_today(house.id, datetime.now(UTC))
+        today = tallies.visits_today(house.id, datetime.now(UTC))
     beheerder = browser.new_page(locale="nl-NL")
     log_in(beheerder, base, BEHEERDER)
     beheerder.goto(f"{base}/kiosk/gastheer/{HOUSE}")

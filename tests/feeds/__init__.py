@@ -17,6 +17,7 @@ from booking.models import Booking, User
 from booking.rules.recurrence import Frequency, Recurrence
 from booking.rules.slots import local_to_utc
 from booking.services import bookings
+from booking.services.series import create_series
 from tests.conftest import PASSWORD, UserRef, activity
 
 
@@ -90,7 +91,7 @@ def make_series(
     start = local_to_utc(first)
     end = local_to_utc(first + timedelta(hours=hours))
     with app.app_context():
-        booked = bookings.create_series(
+        booked = create_series(
             db.session.get(User, user.id),
             room_id,
             start,

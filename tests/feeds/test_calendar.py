@@ -9,7 +9,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Booking, OutboxMail, Room, User
 from booking.rules.slots import AMSTERDAM, local_to_utc
-from booking.services import bookings, feeds
+from booking.services import bookings, feed_contents, feeds
 from tests.conftest import local_day, login
 from tests.feeds import (
     active_instances,
@@ -42,7 +42,7 @@ def render(app, feed_id: int, now: datetime) -> bytes:
     with app.app_context():
         from booking.models import FeedToken
 
-        rendered = feeds.render_feed(db.session.get(FeedToken, feed_id), now=now)
+        rendered = feed_contents.render_feed(db.session.get(FeedToken, feed_id), now=now)
         assert rendered is not None
         return rendered.body
 

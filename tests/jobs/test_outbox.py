@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import select, update
 
 from booking.extensions import db
+from booking.mail import booking_mails
+from booking.mail import build as mail_build
+from booking.mail import sender as mail_sender
 from booking.models import Booking, OutboxMail
-from booking.services import mail_sender, notifications
 from tests.jobs import Inbox, free_port, run_cli, run_in_threads, smtp_server
 
 
@@ -323,7 +325,7 @@ def test_a_long_or_hostile_booking_title_queues_and_arrives_as_one_clean_line(
         booking = db.session.get(Booking, booking_id)
         db.session.execute(update(Booking).where(Booking.id == booking_id).values(title=hostile))
         db.session.refresh(booking)
-        notifications.notify_cancelled(booking, by_organiser=True)
+        booking_mails.notify_cancelled(booking, by_organiser=True)
         db.session.commit()
         stored = db.session.scalars(select(OutboxMail.subject).order_by(OutboxMail.id)).all()
     long_subject, hostile_subject = stored
@@ -379,14 +381,14 @@ def test_a_mail_that_cannot_be_built_fails_at_once_and_blocks_nobody(smtp_app, r
 def test_any_exception_while_building_fails_only_that_mail(smtp_app, runner, monkeypatch):
     app, port = smtp_app
     ids = _queue(app, 3)
-    real_build = mail_sender.build_message
+    real_build = mail_build.build_message
 
-    def build(mail, settings):
+    def build(mail, mail_from):
         if mail.id == ids[1]:
             raise RuntimeError("sjabloon kapot")
-        return real_build(mail, settings)
+        return real_build(mail, mail_from)
 
-    monkeypatch.setattr(mail_sender, "build_message", build)
+    monkeypatch.setattr(mail_build, "build_message", build)
     with smtp_server(port, Inbox()) as inbox:
         result = run_cli(runner, "send_outbox", datetime.now(UTC) + timedelta(seconds=1))
     assert "2 verzonden, 0 mislukt, 1 opgegeven" in result.output

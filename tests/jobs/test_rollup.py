@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.jobs import retention_cutoff
 from booking.models import Area, DeviceHashKey, PolicySettings, Visit, VisitDailyRollup
+from booking.services.visit_rollup import retention_cutoff
 from tests.jobs import run_cli, run_in_threads
 
 NOW = datetime(2027, 6, 15, 12, 0, tzinfo=UTC)  # cut-off: local midnight of 15 May 2026

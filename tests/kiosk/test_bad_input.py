@@ -14,7 +14,7 @@ from booking.extensions import db
 from booking.models import Kiosk, User, Visit
 from booking.rules.numbers import MAX_ID, parse_whole_number
 from booking.rules.slots import local_to_utc
-from kiosk import services as kiosks
+from kiosk import check_in, places, tallies
 from tests.conftest import PASSWORD, login, post_form
 from tests.kiosk.conftest import visit_count
 
@@ -85,14 +85,14 @@ def test_a_phone_an_hour_apart_across_new_year_counts_once(app, paired) -> None:
     after = local_to_utc(datetime.combine(datetime(2027, 1, 1), time(0, 40)))
     with app.app_context():
         kiosk = db.session.scalars(select(Kiosk)).one()
-        place = kiosks.Place(kiosk.room, kiosk, "qr")
-        first = kiosks.check_in_phone(place, "d" * 32, before)
+        place = places.Place(kiosk.room, kiosk, "qr")
+        first = check_in.check_in_phone(place, "d" * 32, before)
         db.session.commit()
-        second = kiosks.check_in_phone(place, "d" * 32, after)
+        second = check_in.check_in_phone(place, "d" * 32, after)
         db.session.commit()
         assert (first.counted, second.counted) == (True, False)
         assert second.visit_id == first.visit_id
-        later = kiosks.check_in_phone(place, "d" * 32, local_to_utc(datetime(2027, 1, 1, 4)))
+        later = check_in.check_in_phone(place, "d" * 32, local_to_utc(datetime(2027, 1, 1, 4)))
         db.session.commit()
         assert later.counted  # more than three hours later: a new visit
 
@@ -128,10 +128,10 @@ def test_a_phone_back_after_the_answer_window_is_welcomed_without_questions(app,
     device = "e" * 32
     with app.app_context():
         kiosk = db.session.scalars(select(Kiosk)).one()
-        place = kiosks.Place(kiosk.room, kiosk, "qr")
-        kiosks.check_in_phone(place, device, datetime.now(UTC) - timedelta(minutes=45))
+        place = places.Place(kiosk.room, kiosk, "qr")
+        check_in.check_in_phone(place, device, datetime.now(UTC) - timedelta(minutes=45))
         db.session.commit()
-        token = kiosks.qr_token(kiosk, datetime.now(UTC))
+        token = places.qr_token(kiosk, datetime.now(UTC))
     phone = app.test_client()
     phone.set_cookie("bh_apparaat", device)
     assert post_form(phone, f"/k/{token}", {}, page=f"/k/{token}").status_code == 302
@@ -145,7 +145,7 @@ def test_a_hosts_tally_after_closing_time_is_counted(app, paired, make_user) -> 
     host = make_user("gastheer", house)
     night = local_to_utc(datetime(2026, 12, 2, 23, 30))  # the test house closes at 23:00
     with app.app_context():
-        kiosks.tally(db.session.get(User, host.id), house.room_ids[0], 3, night)
+        tallies.tally(db.session.get(User, host.id), house.room_ids[0], 3, night)
         db.session.commit()
         flags = db.session.scalars(select(Visit.suspicious)).all()
     assert flags == [False, False, False]

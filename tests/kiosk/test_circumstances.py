@@ -15,7 +15,7 @@ from booking.extensions import db
 from booking.models import Kiosk, Room, User, Visit
 from booking.rules.slots import local_to_utc
 from booking.services import bookings
-from kiosk import services as kiosks
+from kiosk import check_in, counting, pairing, places
 from tests.conftest import activity, slot
 
 SUMMER = date(2026, 7, 1)  # UTC+2
@@ -38,9 +38,9 @@ def beheerder_id(house, make_user) -> int:
 
 def paired_kiosk(beheerder_id: int, room_id: int) -> int:
     now = datetime.now(UTC)
-    made, code = kiosks.create_kiosk(db.session.get(User, beheerder_id), room_id, now)
+    made, code = pairing.create_kiosk(db.session.get(User, beheerder_id), room_id, now)
     db.session.commit()
-    kiosks.pair(code, now)
+    pairing.pair(code, now)
     db.session.commit()
     return made.id
 
@@ -55,7 +55,7 @@ def kiosk_id(app, house, beheerder_id) -> int:
 def tap_at(kiosk_id: int, now: datetime) -> Visit:
     client_id = str(uuid.uuid4())
     kiosk = db.session.get(Kiosk, kiosk_id)
-    assert kiosks.tap(kiosk, client_id, None, now)
+    assert check_in.tap(kiosk, client_id, None, now)
     db.session.commit()
     return db.session.scalars(select(Visit).where(Visit.client_id == client_id)).one()
 
@@ -103,15 +103,15 @@ def test_a_qr_check_in_while_the_kiosk_is_silent_is_flagged(app, kiosk_id) -> No
         kiosk = db.session.get(Kiosk, kiosk_id)
         kiosk.last_seen_at = now - timedelta(minutes=6)
         db.session.commit()
-        place = kiosks.Place(kiosk.room, kiosk, "qr")
-        first = kiosks.check_in_phone(place, "a" * 30, now)
+        place = places.Place(kiosk.room, kiosk, "qr")
+        first = check_in.check_in_phone(place, "a" * 30, now)
         db.session.commit()
         assert db.session.get(Visit, first.visit_id).suspicious_reason == "kiosk_stil"
         kiosk = db.session.get(Kiosk, kiosk_id)
-        kiosks.seen(kiosk, now)
+        pairing.seen(kiosk, now)
         db.session.commit()
-        place = kiosks.Place(kiosk.room, kiosk, "qr")
-        second = kiosks.check_in_phone(place, "b" * 30, now)
+        place = places.Place(kiosk.room, kiosk, "qr")
+        second = check_in.check_in_phone(place, "b" * 30, now)
         db.session.commit()
         assert db.session.get(Visit, second.visit_id).suspicious_reason == ""
 
@@ -133,7 +133,7 @@ def test_the_visit_belongs_to_the_activity_running_in_its_room(
         )
         db.session.commit()
         assert tap_at(kiosk_id, start + timedelta(minutes=30)).booking_id is None
-        assert kiosks.running_activity(db.session.get(Room, house.room_ids[0]), start) is None
+        assert counting.running_activity(db.session.get(Room, house.room_ids[0]), start) is None
 
 
 def test_running_activity_for_the_kiosk_screen(app, house, make_user, book) -> None:
@@ -142,5 +142,5 @@ def test_running_activity_for_the_kiosk_screen(app, house, make_user, book) -> N
     start, _ = slot(2, "10:00", "12:00")
     with app.app_context():
         room = db.session.get(Room, house.room_ids[0])
-        assert kiosks.running_activity(room, start + timedelta(hours=1)).id == booking_id
-        assert kiosks.running_activity(room, start - timedelta(minutes=1)) is None
+        assert counting.running_activity(room, start + timedelta(hours=1)).id == booking_id
+        assert counting.running_activity(room, start - timedelta(minutes=1)) is None

@@ -23,9 +23,11 @@ from sqlalchemy import inspect, select
 
 from booking.extensions import db, limiter
 from booking.models import Kiosk, Room, User, Visit
+from booking.rules.periods import Period
+from booking.rules.reach_counts import Reach
 from booking.rules.slots import local_to_utc
-from booking.services import stats
-from kiosk import services as kiosks
+from booking.services import reach as reach_queries
+from kiosk import check_in, pairing, places, tallies
 from tests.conftest import csrf_token, post_form
 from tests.kiosk.conftest import visit_count
 
@@ -55,25 +57,25 @@ def reasons_of(channel: str) -> list[str]:
     )
 
 
-def default_reach(house_id: int, *, include_suspicious: bool = False) -> stats.Reach:
-    return stats.reach(
-        stats.Period(WINTER, WINTER),
-        stats.Scope((house_id,), include_suspicious=include_suspicious),
+def default_reach(house_id: int, *, include_suspicious: bool = False) -> Reach:
+    return reach_queries.reach(
+        Period(WINTER, WINTER),
+        reach_queries.Scope((house_id,), include_suspicious=include_suspicious),
     )
 
 
-def poster_place(room_id: int) -> kiosks.Place:
+def poster_place(room_id: int) -> places.Place:
     room = db.session.get(Room, room_id)
-    place = kiosks.place_for_poster(kiosks.poster_url_token(room))
+    place = places.place_for_poster(places.poster_url_token(room))
     assert place is not None and place.channel == "poster"
     return place
 
 
 def kiosk_in(room_id: int, beheerder_id: int, now: datetime) -> int:
     """One more paired kiosk in a room, alive at `now`."""
-    made, code = kiosks.create_kiosk(db.session.get(User, beheerder_id), room_id, now)
+    made, code = pairing.create_kiosk(db.session.get(User, beheerder_id), room_id, now)
     db.session.commit()
-    kiosks.pair(code, now)
+    pairing.pair(code, now)
     db.session.commit()
     return made.id
 
@@ -98,7 +100,7 @@ def test_sixty_poster_check_ins_in_eleven_seconds_count_ten(app, make_house, sta
     with app.app_context():
         place = poster_place(house.room_ids[1])
         for moment in spread(at(start), 60, 11):
-            checked = kiosks.check_in_phone(place, fresh_device(), moment)
+            checked = check_in.check_in_phone(place, fresh_device(), moment)
             db.session.commit()
             assert checked.counted  # every fresh cookie is a new device: the cookie can't tell
         assert reasons_of("poster") == [""] * 10 + ["piek_ruimte_poster"] * 50
@@ -107,7 +109,7 @@ def test_sixty_poster_check_ins_in_eleven_seconds_count_ten(app, make_house, sta
         everything = default_reach(house.id, include_suspicious=True)
         assert (everything.visits, everything.distinct_devices) == (60, 60)
         # Once the window (this minute and the one before) has moved on, it counts again.
-        later = kiosks.check_in_phone(place, fresh_device(), at(start) + timedelta(minutes=3))
+        later = check_in.check_in_phone(place, fresh_device(), at(start) + timedelta(minutes=3))
         db.session.commit()
         assert db.session.get(Visit, later.visit_id).suspicious_reason == ""
 
@@ -120,16 +122,16 @@ def test_each_room_and_channel_has_its_own_count(app, paired) -> None:
     with app.app_context():
         huiskamer = poster_place(house.room_ids[0])
         for _ in range(10):
-            kiosks.check_in_phone(huiskamer, fresh_device(), now)
+            check_in.check_in_phone(huiskamer, fresh_device(), now)
             db.session.commit()
-        other_room = kiosks.check_in_phone(poster_place(house.room_ids[1]), fresh_device(), now)
-        kiosks.tally(db.session.get(User, beheerder.id), house.room_ids[0], 25, now)
+        other_room = check_in.check_in_phone(poster_place(house.room_ids[1]), fresh_device(), now)
+        tallies.tally(db.session.get(User, beheerder.id), house.room_ids[0], 25, now)
         kiosk = alive(tablet_kiosk_id(), now)
-        assert kiosks.tap(kiosk, str(uuid.uuid4()), None, now)
+        assert check_in.tap(kiosk, str(uuid.uuid4()), None, now)
         db.session.commit()
         assert db.session.get(Visit, other_room.visit_id).suspicious_reason == ""
         assert reasons_of("tablet") == [""] and set(reasons_of("tally")) == {""}
-        eleventh = kiosks.check_in_phone(huiskamer, fresh_device(), now)
+        eleventh = check_in.check_in_phone(huiskamer, fresh_device(), now)
         db.session.commit()
         assert db.session.get(Visit, eleventh.visit_id).suspicious_reason == "piek_ruimte_poster"
 
@@ -139,7 +141,7 @@ def test_a_class_of_25_tapping_within_a_minute_is_not_flagged(app, paired) -> No
     with app.app_context():
         kiosk = alive(tablet_kiosk_id(), at("09:59:00"))
         for moment in spread(at("10:00:05"), 25, 50):
-            assert kiosks.tap(kiosk, str(uuid.uuid4()), None, moment)
+            assert check_in.tap(kiosk, str(uuid.uuid4()), None, moment)
             db.session.commit()
         assert reasons_of("tablet") == [""] * 25
         assert default_reach(house.id).by_channel["tablet"] == 25
@@ -152,7 +154,7 @@ def test_two_tablets_in_one_room_share_the_rooms_tablet_limit(app, paired) -> No
         ids = [tablet_kiosk_id(), kiosk_in(house.room_ids[0], beheerder.id, now)]
         for n, moment in enumerate(spread(now, 40, 40)):
             kiosk = db.session.get(Kiosk, ids[n % 2])
-            assert kiosks.tap(kiosk, str(uuid.uuid4()), None, moment)
+            assert check_in.tap(kiosk, str(uuid.uuid4()), None, moment)
             db.session.commit()
         # Neither tablet reached its own 30; together they passed the room's.
         assert reasons_of("tablet") == [""] * 30 + ["piek_ruimte_tablet"] * 10
@@ -163,9 +165,9 @@ def test_a_qr_flood_with_fresh_cookies_is_flagged(app, paired) -> None:
     house, _, _, _ = paired
     with app.app_context():
         kiosk = alive(tablet_kiosk_id(), at("10:00:00"))
-        place = kiosks.Place(kiosk.room, kiosk, "qr")
+        place = places.Place(kiosk.room, kiosk, "qr")
         for moment in spread(at("10:00:20"), 60, 11):
-            assert kiosks.check_in_phone(place, fresh_device(), moment).counted
+            assert check_in.check_in_phone(place, fresh_device(), moment).counted
             db.session.commit()
         reasons = reasons_of("qr")
         assert reasons[:30] == [""] * 30 and all(reasons[30:])
@@ -181,7 +183,7 @@ def test_a_qr_code_passed_on_from_two_kiosks_is_flagged_by_the_rooms_count(app, 
         ids = [tablet_kiosk_id(), kiosk_in(house.room_ids[0], beheerder.id, now)]
         for n, moment in enumerate(spread(now, 40, 20)):
             kiosk = alive(ids[n % 2], moment)
-            kiosks.check_in_phone(kiosks.Place(kiosk.room, kiosk, "qr"), fresh_device(), moment)
+            check_in.check_in_phone(places.Place(kiosk.room, kiosk, "qr"), fresh_device(), moment)
             db.session.commit()
         assert reasons_of("qr") == [""] * 30 + ["piek_ruimte_qr"] * 10
         assert default_reach(house.id).by_channel["qr"] == 30
@@ -193,9 +195,9 @@ def test_flagged_visits_stay_out_of_the_hosts_count_of_today(app, make_house) ->
     with app.app_context():
         place = poster_place(house.room_ids[0])
         for moment in spread(now, 25, 5):
-            kiosks.check_in_phone(place, fresh_device(), moment)
+            check_in.check_in_phone(place, fresh_device(), moment)
             db.session.commit()
-        assert kiosks.visits_today(house.id, now) == 10
+        assert tallies.visits_today(house.id, now) == 10
 
 
 # Through the views, on a fixed clock ---------------------------------------------------
@@ -205,18 +207,18 @@ def test_flagged_visits_stay_out_of_the_hosts_count_of_today(app, make_house) ->
 def clock(monkeypatch):
     """The views' clock, fixed in opening hours (tokens and limits don't read it)."""
     now = at("10:15:00")
-    monkeypatch.setattr("kiosk.views._now", lambda: now)
+    monkeypatch.setattr("kiosk.web.now", lambda: now)
     return now
 
 
 def poster_url(app, room_id: int) -> str:
     with app.app_context():
-        return "/p/" + kiosks.poster_url_token(db.session.get(Room, room_id))
+        return "/p/" + places.poster_url_token(db.session.get(Room, room_id))
 
 
 def qr_url(app, now: datetime) -> str:
     with app.app_context():
-        return "/k/" + kiosks.qr_token(alive(tablet_kiosk_id(), now), now)
+        return "/k/" + places.qr_token(alive(tablet_kiosk_id(), now), now)
 
 
 def post_with_fresh_cookie(phone, url: str, token: str, address: str = ADDRESS) -> int:

@@ -10,8 +10,7 @@ from sqlalchemy import inspect, select
 
 from booking.extensions import db
 from booking.models import Kiosk, Visit
-from kiosk import services as kiosks
-from kiosk import tokens
+from kiosk import pairing, places, tokens
 from tests.conftest import PASSWORD, login, post_form
 from tests.kiosk.conftest import visit_count
 
@@ -19,7 +18,7 @@ from tests.kiosk.conftest import visit_count
 def current_token(app, house_room_id) -> str:
     with app.app_context():
         kiosk = db.session.scalars(select(Kiosk).where(Kiosk.room_id == house_room_id)).one()
-        return kiosks.qr_token(kiosk, datetime.now(UTC))
+        return places.qr_token(kiosk, datetime.now(UTC))
 
 
 def test_pairing_code_works_once_and_only_hashes_are_stored(app, paired):
@@ -38,7 +37,7 @@ def test_wrong_or_expired_pairing_code(app, client, make_house, make_user):
     with app.app_context():
         from booking.models import User
 
-        _, code = kiosks.create_kiosk(
+        _, code = pairing.create_kiosk(
             db.session.get(User, beheerder.id),
             house.room_ids[0],
             datetime.now(UTC) - timedelta(minutes=16),
@@ -105,8 +104,8 @@ def test_expired_and_forged_tokens_count_nothing(app, paired):
     _house, _, _, _ = paired
     with app.app_context():
         kiosk = db.session.scalars(select(Kiosk)).one()
-        old = kiosks.qr_token(kiosk, datetime.now(UTC) - timedelta(minutes=3))
-        good = kiosks.qr_token(kiosk, datetime.now(UTC))
+        old = places.qr_token(kiosk, datetime.now(UTC) - timedelta(minutes=3))
+        good = places.qr_token(kiosk, datetime.now(UTC))
     forged = good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB")
     other_kiosk = f"999.{good.split('.')[1]}.{good.split('.')[2]}"
     phone = app.test_client()

@@ -30,8 +30,17 @@ def test_rules_import_only_stdlib_dateutil_and_themselves() -> None:
                 or top in ALLOWED_THIRD_PARTY
                 or module == "booking.rules"
                 or module.startswith("booking.rules.")
+                or module == "booking.errors"  # the error vocabulary: pure, see below
             )
             assert allowed, f"{path.name} imports {module}"
+
+
+def test_the_error_vocabulary_is_as_pure_as_the_rules() -> None:
+    """Rules may raise `booking.errors` kinds only because that module is pure too."""
+    path = RULES_DIR.parent / "errors.py"
+    for module in imported_modules(path):
+        top = module.split(".")[0]
+        assert top in sys.stdlib_module_names or module.startswith("booking.rules."), module
 
 
 def test_rules_never_use_pytz() -> None:

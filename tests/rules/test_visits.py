@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from booking.rules.visit_vocabulary import SuspicionReason
 from booking.rules.visits import (
     BURST_WINDOW,
     KIOSK_BURST_SIZE,
@@ -145,3 +146,10 @@ def test_the_window_holds_every_visit_of_the_last_minute_and_nothing_older_than_
 def test_to_minute_is_utc_to_the_minute() -> None:
     local = datetime(2026, 7, 1, 10, 0, 59, 999999, tzinfo=ZoneInfo("Europe/Amsterdam"))
     assert to_minute(local) == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+
+
+@given(circumstances)
+@FAST
+def test_every_reason_is_a_word_of_the_vocabulary(found: Circumstances) -> None:
+    reason = suspicion(found)
+    assert reason == "" or isinstance(reason, SuspicionReason)

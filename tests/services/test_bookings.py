@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from booking import errors
 from booking.extensions import db
 from booking.models import (
     AuditEntry,
@@ -22,6 +23,9 @@ from booking.models import (
 from booking.rules.recurrence import Frequency, Recurrence
 from booking.rules.slots import AMSTERDAM, local_to_utc
 from booking.services import bookings
+from booking.services.deadlines import confirm_provisional
+from booking.services.quotes import quote
+from booking.services.series import create_series
 from tests.conftest import activity, local_day, slot
 
 
@@ -88,7 +92,7 @@ def test_company_far_ahead_is_provisional_and_gives_way_to_residents(
 def test_inside_the_window_nothing_is_displaced(app, make_house, make_user, book):
     house, company, resident = make_house(), make_user(), make_user()
     book(company, house.room_ids[0], days_ahead=5, what=activity("commercieel"))
-    with pytest.raises(bookings.SlotTaken) as taken:
+    with pytest.raises(errors.SlotTaken) as taken:
         book(resident, house.room_ids[0], days_ahead=5)
     assert len(taken.value.conflicts) == 1
     assert {a.kind for a in taken.value.alternatives} >= {
@@ -104,7 +108,7 @@ def test_inside_the_window_nothing_is_displaced(app, make_house, make_user, book
 def test_equal_or_worse_classes_never_displace(app, make_house, make_user, book, first, second):
     house, a, b = make_house(), make_user(), make_user()
     book(a, house.room_ids[0], days_ahead=40, what=activity(first))
-    with pytest.raises(bookings.SlotTaken):
+    with pytest.raises(errors.SlotTaken):
         book(b, house.room_ids[0], days_ahead=40, what=activity(second))
 
 
@@ -112,7 +116,7 @@ def test_a_conflict_offers_another_house_nearby(app, make_house, make_user, book
     lith, other = make_house("lith", rooms=1), make_house("ook-lith", rooms=1)
     a, b = make_user(), make_user()
     book(a, lith.room_ids[0])
-    with pytest.raises(bookings.SlotTaken) as taken:
+    with pytest.raises(errors.SlotTaken) as taken:
         book(b, lith.room_ids[0])
     kinds = {alt.kind: alt for alt in taken.value.alternatives}
     assert kinds["ander_huis"].room.id == other.room_ids[0]
@@ -148,7 +152,7 @@ def test_slot_rules_are_refused_with_dutch_reasons(
     app, make_house, make_user, book, start, end, fragment
 ):
     house, a = make_house(), make_user()
-    with pytest.raises(bookings.RuleViolation) as refused:
+    with pytest.raises(errors.RuleViolation) as refused:
         book(a, house.room_ids[0], start=start, end=end)
     from booking.rules.messages import render
 
@@ -165,22 +169,22 @@ def test_closures_and_the_past_are_refused(app, make_house, make_user, book):
             Closure(house_id=house.id, starts_at=begin, ends_at=finish, reason="Kerstvakantie")
         )
         db.session.commit()
-    with pytest.raises(bookings.RuleViolation, match="gesloten"):
+    with pytest.raises(errors.RuleViolation, match="gesloten"):
         book(a, house.room_ids[0], days_ahead=4)
-    with pytest.raises(bookings.RuleViolation, match="verleden"):
+    with pytest.raises(errors.RuleViolation, match="verleden"):
         book(a, house.room_ids[0], days_ahead=-2)
 
 
 def test_titles_are_required_and_limited(app, make_house, make_user, book):
     house, a = make_house(), make_user()
-    with pytest.raises(bookings.RuleViolation):
+    with pytest.raises(errors.RuleViolation):
         book(a, house.room_ids[0], title="   ")
-    with pytest.raises(bookings.RuleViolation):
+    with pytest.raises(errors.RuleViolation):
         book(a, house.room_ids[0], title="x" * 100_000)
 
 
 def test_unknown_room_is_not_found(app, make_user, book):
-    with pytest.raises(bookings.NotFound):
+    with pytest.raises(errors.NotFound):
         book(make_user(), 999_999)
 
 
@@ -198,7 +202,7 @@ def test_voorrangsblok_is_for_residents_only(app, make_house, make_user, book):
             )
         )
         db.session.commit()
-    with pytest.raises(bookings.RuleViolation, match="voorrangsblok"):
+    with pytest.raises(errors.RuleViolation, match="voorrangsblok"):
         book(company, house.room_ids[0], what=activity("vereniging"))
     book(resident, house.room_ids[0])
 
@@ -213,7 +217,7 @@ def test_approval_flow(app, make_house, make_user, book):
     rejected = book(a, house.room_ids[1], start="14:00", end="15:00")
     with app.app_context():
         assert db.session.get(Booking, requested).status == "aangevraagd"
-        with pytest.raises(bookings.RuleViolation):
+        with pytest.raises(errors.RuleViolation):
             bookings.decide_request(
                 rejected, user(beheerder), approve=False, reason=" ", now=datetime.now(UTC)
             )
@@ -242,7 +246,7 @@ def test_only_a_beheerder_of_the_house_decides(app, make_house, make_user, book)
         db.session.get(Room, house.room_ids[1]).requires_approval = True
         db.session.commit()
     requested = book(a, house.room_ids[1])
-    with app.app_context(), pytest.raises(bookings.NotFound):
+    with app.app_context(), pytest.raises(errors.NotFound):
         bookings.decide_request(
             requested, user(stranger), approve=True, reason="", now=datetime.now(UTC)
         )
@@ -253,7 +257,7 @@ def test_override_needs_a_reason_and_reprices(app, make_house, make_user, book):
     beheerder = make_user("beheerder", house)
     booking_id = book(a, house.room_ids[0])
     with app.app_context():
-        with pytest.raises(bookings.RuleViolation):
+        with pytest.raises(errors.RuleViolation):
             bookings.override_tariff(
                 booking_id,
                 user(beheerder),
@@ -288,9 +292,9 @@ def test_others_cannot_see_or_cancel_a_booking(app, make_house, make_user, book)
     house, a, b = make_house(), make_user(), make_user()
     booking_id = book(a, house.room_ids[0])
     with app.app_context():
-        with pytest.raises(bookings.NotFound):
+        with pytest.raises(errors.NotFound):
             bookings.visible_booking(booking_id, user(b), datetime.now(UTC))
-        with pytest.raises(bookings.NotFound):
+        with pytest.raises(errors.NotFound):
             bookings.cancel_booking(booking_id, user(b), now=datetime.now(UTC))
         db.session.rollback()
         assert db.session.get(Booking, booking_id).status == "bevestigd"
@@ -301,7 +305,7 @@ def test_weekly_series_keeps_its_wall_clock_time(app, make_house, make_user):
     begin, finish = slot(3)
     rule = Recurrence(Frequency.weekly, 1, local_day(3 + 7 * 5))
     with app.app_context():
-        result = bookings.create_series(
+        result = create_series(
             user(resident),
             house.room_ids[0],
             begin,
@@ -326,7 +330,7 @@ def test_series_lists_conflicting_occurrences(app, make_house, make_user, book):
     begin, finish = slot(3)
     rule = Recurrence(Frequency.weekly, 1, local_day(3 + 14))
     with app.app_context():
-        result = bookings.create_series(
+        result = create_series(
             user(resident),
             house.room_ids[0],
             begin,
@@ -346,7 +350,7 @@ def test_cancel_rest_of_series(app, make_house, make_user):
     house, resident = make_house(), make_user()
     begin, finish = slot(3)
     with app.app_context():
-        result = bookings.create_series(
+        result = create_series(
             user(resident),
             house.room_ids[0],
             begin,
@@ -372,7 +376,7 @@ def test_series_beyond_a_year_is_refused(app, make_house, make_user):
     house, resident = make_house(), make_user()
     begin, finish = slot(3)
     with app.app_context(), pytest.raises(RecurrenceError):
-        bookings.create_series(
+        create_series(
             user(resident),
             house.room_ids[0],
             begin,
@@ -408,9 +412,9 @@ def test_confirm_provisional_confirms_what_the_window_reached(app, make_house, m
     far = book(company, house.room_ids[0], days_ahead=40, what=activity("commercieel"))
     with app.app_context():
         later = datetime.now(UTC) + timedelta(days=7)
-        assert bookings.confirm_provisional(later) == [near]
+        assert confirm_provisional(later) == [near]
         db.session.commit()
-        assert bookings.confirm_provisional(later) == []  # idempotent
+        assert confirm_provisional(later) == []  # idempotent
         db.session.commit()
         assert db.session.get(Booking, near).status == "bevestigd"
         assert db.session.get(Booking, far).status == "onder_voorbehoud"
@@ -420,7 +424,7 @@ def test_quote_shows_group_class_price_and_reasons(app, make_house):
     house = make_house()
     begin, finish = slot(30)
     with app.app_context():
-        result = bookings.quote(
+        result = quote(
             house.room_ids[0], begin, finish, activity("commercieel"), now=datetime.now(UTC)
         )
         assert (result.decision.tariff_group, int(result.decision.priority_class)) == ("T4", 4)

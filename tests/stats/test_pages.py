@@ -281,7 +281,7 @@ def test_comparison_lists_every_house_and_marks_vulnerable_areas(app, town, make
 
 
 def test_default_period_is_the_last_full_quarter(app, town):
-    from booking.services.stats import previous_quarter
+    from booking.rules.periods import previous_quarter
 
     quarter = previous_quarter(datetime.now(AMSTERDAM).date())
     html = client_for(app, town["gemeente"]).get("/bereik/").get_data(as_text=True)

@@ -8,18 +8,26 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from booking.errors import InvalidInput, NotFound, RuleViolation
 from booking.extensions import db
-from booking.models import AuditEntry, HostNote, User
-from booking.services import stats
+from booking.models import AuditEntry, HostNote, User, Visit
+from booking.models.kiosk import CHANNELS
+from booking.rules import periods
+from booking.rules.periods import Period
+from booking.rules.publication import published_comparison, published_reach
+from booking.rules.reach_counts import UNKNOWN_HOUR
+from booking.services import host_notes, rendement
+from booking.services import reach as reach_queries
+from booking.services.reach import Scope
 from tests.stats.conftest import at
 
 MON = date(2026, 3, 2)  # a Monday, in winter time (UTC+1)
-WEEK = stats.Period(MON, MON + timedelta(days=6))
+WEEK = Period(MON, MON + timedelta(days=6))
 
 
 def reach(app, period=WEEK, **scope):
     with app.app_context():
-        return stats.reach(period, stats.Scope(**scope))
+        return reach_queries.reach(period, Scope(**scope))
 
 
 @pytest.fixture
@@ -102,7 +110,7 @@ def test_hours_follow_the_dst_change(app, house, add_visits):
     day = date(2026, 3, 29)  # clocks go from 02:00 to 03:00
     add_visits(house, datetime(2026, 3, 29, 0, 30, tzinfo=UTC))  # 01:30 CET
     add_visits(house, datetime(2026, 3, 29, 1, 30, tzinfo=UTC))  # 03:30 CEST
-    result = reach(app, stats.Period(day, day), house_ids=(house.id,))
+    result = reach(app, Period(day, day), house_ids=(house.id,))
     assert result.by_hour[1] == 1 and result.by_hour[3] == 1 and result.by_hour[2] == 0
     assert result.by_weekday[6] == 2
 
@@ -138,7 +146,7 @@ def test_rolled_up_days_and_raw_visits_add_up(app, house, add_visits, add_rollup
     assert result.by_age["30-49"] == 6
     assert result.first_visits == 10
     assert result.by_day[MON] == 8
-    assert result.by_hour[stats.UNKNOWN_HOUR] == 8 and result.by_hour[10] == 4
+    assert result.by_hour[UNKNOWN_HOUR] == 8 and result.by_hour[10] == 4
     assert result.distinct_devices == 1 + 3 and not result.devices_exact
     assert reach(app, house_ids=(house.id,), include_suspicious=True).visits == 17
 
@@ -169,7 +177,9 @@ def test_a_small_channel_is_hidden_with_a_secondary_cell(app, house, add_visits)
     add_visits(house, at(MON, 10), 7, channel="tablet")
     add_visits(house, at(MON, 11), 3, channel="tally")
     with app.app_context():
-        shown = stats.shown_reach(stats.reach(WEEK, stats.Scope((house.id,))))
+        shown = published_reach(
+            reach_queries.reach(WEEK, Scope((house.id,))), reach_queries.threshold()
+        )
     assert shown.by_channel == {"qr": 30, "tablet": "x", "tally": "<5", "poster": 0}
     assert shown.visits == 40
     # the hour 11 (3 visits) is hidden, and so is a sibling hour and a sibling cell
@@ -184,11 +194,13 @@ def test_a_small_channel_is_hidden_with_a_secondary_cell(app, house, add_visits)
 
 
 def test_a_quarter_has_a_weekly_trend_protected_like_the_days(app, house, add_visits):
-    period = stats.Period(date(2026, 1, 1), date(2026, 3, 31))
+    period = Period(date(2026, 1, 1), date(2026, 3, 31))
     add_visits(house, at(date(2026, 1, 5), 10), 20)
     add_visits(house, at(date(2026, 1, 6), 10), 2)
     with app.app_context():
-        shown = stats.shown_reach(stats.reach(period, stats.Scope((house.id,))))
+        shown = published_reach(
+            reach_queries.reach(period, Scope((house.id,))), reach_queries.threshold()
+        )
     assert shown.weekly
     weeks = dict(shown.trend)
     assert date(2025, 12, 29) in weeks  # 1 January 2026 is a Thursday
@@ -207,8 +219,8 @@ def test_comparison_per_house_marks_vulnerable_areas(app, make_house, add_visits
     add_visits(b, at(MON, 10), 8, channel="tablet", area="Schadewijk")
     add_visits(b, at(MON, 11), 3, channel="tally", area="Lith")
     with app.app_context():
-        rows = stats.reach_per_house(WEEK)
-        shown = stats.shown_comparison(WEEK, rows)
+        rows = reach_queries.reach_per_house(WEEK)
+        shown = published_comparison(WEEK, rows, CHANNELS, reach_queries.threshold())
     by_slug = {r.reach.slug: r for r in shown.rows}
     assert by_slug["huis-a"].reach.area_vulnerable and not by_slug["huis-b"].reach.area_vulnerable
     assert by_slug["huis-a"].reach.visits == 12 and by_slug["huis-b"].reach.visits == 11
@@ -219,10 +231,10 @@ def test_comparison_per_house_marks_vulnerable_areas(app, make_house, add_visits
 
 
 def test_period_rules():
-    assert stats.parse_period("2026-01-01", "2026-03-31") == stats.Period(
+    assert reach_queries.parse_period("2026-01-01", "2026-03-31") == Period(
         date(2026, 1, 1), date(2026, 3, 31)
     )
-    stats.parse_period("2024-01-01", "2025-12-31")  # exactly two years
+    reach_queries.parse_period("2024-01-01", "2025-12-31")  # exactly two years
     for first, last in [
         ("2026-13-01", "2026-12-01"),
         ("1-1-2026", "2026-02-01"),
@@ -233,16 +245,16 @@ def test_period_rules():
         ("", "2026-01-01"),
         (None, None),
     ]:
-        with pytest.raises(stats.StatsError):
-            stats.parse_period(first, last)
+        with pytest.raises(InvalidInput):
+            reach_queries.parse_period(first, last)
     today = date(2026, 11, 24)
-    assert stats.default_period(today) == stats.Period(date(2026, 7, 1), date(2026, 9, 30))
-    assert stats.previous_quarter(date(2026, 2, 1)) == stats.Period(
+    assert periods.default_period(today) == Period(date(2026, 7, 1), date(2026, 9, 30))
+    assert periods.previous_quarter(date(2026, 2, 1)) == Period(
         date(2025, 10, 1), date(2025, 12, 31)
     )
-    assert stats.previous_month(today) == stats.Period(date(2026, 10, 1), date(2026, 10, 31))
-    assert stats.this_month(today) == stats.Period(date(2026, 11, 1), today)
-    assert stats.this_quarter(today) == stats.Period(date(2026, 10, 1), today)
+    assert periods.previous_month(today) == Period(date(2026, 10, 1), date(2026, 10, 31))
+    assert periods.this_month(today) == Period(date(2026, 11, 1), today)
+    assert periods.this_quarter(today) == Period(date(2026, 10, 1), today)
 
 
 # Rendement -------------------------------------------------------------------------------
@@ -306,7 +318,7 @@ def test_rendement_hours_rent_and_per_visit(app, house, add_booking, add_visits,
     add_visits(house, at(MON, 10), 7, first_time=True)
     add_visits(house, at(MON, 11), 5)
     with app.app_context():
-        (row,) = stats.rendement(WEEK, [house.id])
+        (row,) = rendement.rendement(WEEK, [house.id])
     assert row.seconds_by_class == {1: 7200, 2: 0, 3: 5400, 4: 0}
     assert row.seconds_by_group == {"T1": 7200, "T2": 0, "T3": 5400, "T4": 0}
     assert row.charged_cents == 3000 and row.given_away_cents == 5000
@@ -333,8 +345,8 @@ def test_rendement_per_visit_is_none_without_visits_and_uses_real_duration(
         list_price_cents=6000,
     )
     with app.app_context():
-        (row,) = stats.rendement(stats.Period(night, night), [house.id])
-        total = stats.rendement_total([row])
+        (row,) = rendement.rendement(Period(night, night), [house.id])
+        total = rendement.rendement_total([row])
     assert row.seconds_by_class[4] == 3 * 3600
     assert row.given_away_cents == -3000  # commercial: charged above the list price
     assert row.given_away_per_visit_cents is None and row.class1_share == 0
@@ -350,7 +362,7 @@ def test_a_host_writes_a_note_with_an_audit_entry(app, house, make_user, add_boo
     booking = add_booking(organiser.id, house.room_ids[0], at(MON, 10), at(MON, 12))
     now = datetime(2026, 3, 5, 12, tzinfo=UTC)
     with app.app_context():
-        note = stats.add_note(
+        note = host_notes.add_note(
             db.session.get(User, host.id),
             house.id,
             MON,
@@ -364,9 +376,9 @@ def test_a_host_writes_a_note_with_an_audit_entry(app, house, make_user, add_boo
         entry = db.session.scalars(select(AuditEntry).filter_by(action="host_note_added")).one()
         assert entry.action == "host_note_added" and entry.house_id == house.id
         assert "buren" not in entry.details and json.loads(entry.details)["characters"] == 29
-        (view,) = stats.notes([house.id], WEEK)
+        (view,) = host_notes.notes([house.id], WEEK)
         assert view.author == "Test gastheer" and view.booking_title == "Koffieochtend"
-        assert stats.notes([house.id], WEEK, booking_id=booking + 1) == []
+        assert host_notes.notes([house.id], WEEK, booking_id=booking + 1) == []
 
 
 def test_notes_are_refused_for_the_wrong_people_and_input(
@@ -380,11 +392,11 @@ def test_notes_are_refused_for_the_wrong_people_and_input(
     now = datetime(2026, 3, 5, 12, tzinfo=UTC)
     with app.app_context():
         host_user, resident_user = db.session.get(User, host.id), db.session.get(User, resident.id)
-        with pytest.raises(stats.NotFound):
-            stats.add_note(resident_user, house.id, MON, "Hallo", now)
+        with pytest.raises(NotFound):
+            host_notes.add_note(resident_user, house.id, MON, "Hallo", now)
         db.session.rollback()
-        with pytest.raises(stats.NotFound):
-            stats.add_note(host_user, other.id, MON, "Hallo", now)
+        with pytest.raises(NotFound):
+            host_notes.add_note(host_user, other.id, MON, "Hallo", now)
         db.session.rollback()
         cases = [
             (MON, "x" * 1001, None, "tekst"),
@@ -394,8 +406,8 @@ def test_notes_are_refused_for_the_wrong_people_and_input(
             (MON + timedelta(days=1), "Hallo", booking, "activiteit"),
         ]
         for day, text, booking_id, field in cases:
-            with pytest.raises(stats.StatsError) as error:
-                stats.add_note(host_user, house.id, day, text, now, booking_id=booking_id)
+            with pytest.raises((InvalidInput, RuleViolation)) as error:
+                host_notes.add_note(host_user, house.id, day, text, now, booking_id=booking_id)
             assert error.value.field == field
             db.session.rollback()
         assert db.session.query(HostNote).count() == 0
@@ -421,16 +433,16 @@ def test_the_retention_job_changes_no_figure_but_the_hour(app, house, add_visits
     add_visits(house, at(old, 15), 2, channel="poster", area_answer="elders", device_hash="q")
     add_visits(house, at(old, 16), 3, channel="tally", suspicious=True)
     add_visits(house, at(old + timedelta(days=1), 9), 4, channel="tablet", first_time=False)
-    period = stats.Period(date(2025, 3, 1), date(2025, 3, 31))
+    period = Period(date(2025, 3, 1), date(2025, 3, 31))
     before = reach(app, period, house_ids=(house.id,))
     with app.app_context():
         rollup_visits(datetime(2026, 11, 1, 12, tzinfo=UTC))
-        assert db.session.query(stats.Visit).count() == 0
+        assert db.session.query(Visit).count() == 0
     after = reach(app, period, house_ids=(house.id,))
     assert after.visits == before.visits == 12
     for name in ("by_channel", "by_area", "by_age", "by_day", "first_visits", "by_weekday"):
         assert getattr(after, name) == getattr(before, name), name
-    assert after.by_hour[stats.UNKNOWN_HOUR] == 12 and sum(after.by_hour[:24]) == 0
+    assert after.by_hour[UNKNOWN_HOUR] == 12 and sum(after.by_hour[:24]) == 0
     assert before.distinct_devices == 2 and after.distinct_devices == 2
     assert not after.devices_exact
     assert reach(app, period, house_ids=(house.id,), include_suspicious=True).visits == 15

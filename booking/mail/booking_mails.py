@@ -1,24 +1,42 @@
 """Mails about bookings, written to the outbox in the transaction of the change.
 
 Every mail is rendered in the organiser's language (Dutch unless they chose otherwise).
+The booking services call these after they changed a booking; this module needs nothing
+from them but the models and what they pass in (a conflict list is only counted, a
+suggestion only read for its room and times), so the import runs one way:
+booking/services/bookings.py -> booking/mail/booking_mails.py -> booking/mail/outbox.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Sequence, Sized
+from datetime import datetime
+from typing import Protocol
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from booking.mail.outbox import queue_mail
+from booking.models import Booking, BookingSeries, Room
 from booking.rules.messages import Message
+from booking.rules.statuses import BookingStatus
 from booking.services.calendar import booking_event_ics
-from booking.services.outbox import queue_mail
 
-if TYPE_CHECKING:
-    from booking.models import Booking, BookingSeries
-    from booking.services.availability import Alternative
-    from booking.services.bookings import OccurrenceConflict
+ICS_STATUSES = frozenset({BookingStatus.bevestigd, BookingStatus.onder_voorbehoud})
+"""The booked states whose mail carries the .ics: the slot is the organiser's (for now)."""
+
+
+class Suggestion(Protocol):
+    """What a mail shows of an alternative slot (booking/services/availability.Alternative)."""
+
+    @property
+    def room(self) -> Room: ...
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def end(self) -> datetime: ...
 
 
 def _send(
@@ -28,7 +46,7 @@ def _send(
     lead: str,
     *,
     reasons: Sequence[Message] = (),
-    suggestions: Sequence[Alternative] = (),
+    suggestions: Sequence[Suggestion] = (),
     dedupe_key: str | None = None,
     attachment: tuple[str, str, str] | None = None,
 ) -> None:
@@ -55,13 +73,14 @@ def _ics(booking: Booking) -> tuple[str, str, str]:
 
 
 def notify_booked(booking: Booking) -> None:
+    """Confirm a new booking, or say it is provisional or waits for the beheerder."""
     with force_locale(booking.organiser.locale or "nl"):
-        if booking.status == "bevestigd":
+        if booking.status == BookingStatus.bevestigd:
             subject, lead = (
                 _("Boeking bevestigd: %(title)s", title=booking.title),
                 _("Uw boeking is bevestigd."),
             )
-        elif booking.status == "onder_voorbehoud":
+        elif booking.status == BookingStatus.onder_voorbehoud:
             subject, lead = (
                 _("Boeking onder voorbehoud: %(title)s", title=booking.title),
                 _(
@@ -78,19 +97,22 @@ def notify_booked(booking: Booking) -> None:
                     "bericht."
                 ),
             )
-    attach = booking.status in ("bevestigd", "onder_voorbehoud")
     _send(
         booking,
         f"booking_{booking.status}",
         subject,
         lead,
-        attachment=_ics(booking) if attach else None,
+        attachment=_ics(booking) if booking.status in ICS_STATUSES else None,
     )
 
 
 def notify_series_booked(
-    series: BookingSeries, booked: Sequence[Booking], conflicts: Sequence[OccurrenceConflict]
+    series: BookingSeries, booked: Sequence[Booking], conflicts: Sized
 ) -> None:
+    """One mail for a whole series: how many dates were booked and how many were not.
+
+    `conflicts` is only counted (the booking service passes its OccurrenceConflict list).
+    """
     first = booked[0]
     with force_locale(first.organiser.locale or "nl"):
         subject = _("Reeks geboekt: %(title)s", title=series.title)
@@ -102,7 +124,8 @@ def notify_series_booked(
     _send(first, "series_booked", subject, lead)
 
 
-def notify_displaced(booking: Booking, reason: Message, suggestions: Sequence[Alternative]) -> None:
+def notify_displaced(booking: Booking, reason: Message, suggestions: Sequence[Suggestion]) -> None:
+    """Tell the organiser a priority activity took their slot, why, and what else is free."""
     with force_locale(booking.organiser.locale or "nl"):
         subject = _("Uw boeking is verdrongen: %(title)s", title=booking.title)
         lead = _(
@@ -121,6 +144,7 @@ def notify_displaced(booking: Booking, reason: Message, suggestions: Sequence[Al
 
 
 def notify_cancelled(booking: Booking, *, by_organiser: bool) -> None:
+    """Confirm a cancellation, saying who cancelled (the organiser or the beheerder)."""
     with force_locale(booking.organiser.locale or "nl"):
         subject = _("Boeking geannuleerd: %(title)s", title=booking.title)
         lead = (
@@ -132,6 +156,7 @@ def notify_cancelled(booking: Booking, *, by_organiser: bool) -> None:
 
 
 def notify_decision(booking: Booking, *, approved: bool, by_window: bool = False) -> None:
+    """The beheerder's decision on a request, or the priority window making it final."""
     with force_locale(booking.organiser.locale or "nl"):
         if by_window:
             subject = _("Boeking definitief: %(title)s", title=booking.title)

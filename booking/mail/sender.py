@@ -1,7 +1,16 @@
 """Deliver the outbox over SMTP, with retries, safely from several processes at once.
 
-DESIGN section 9: every mail is written to the outbox in the transaction that caused it;
-this sender delivers it later, so nothing is lost while the mail server is down.
+DESIGN section 9: every mail is written to the outbox in the transaction that caused it
+(booking/mail/outbox.py); this sender delivers it later, so nothing is lost while the mail
+server is down.
+
+This job is the documented exception to "the edge commits once" (booking/transaction.py).
+One transaction around a whole run would hold the claimed rows (and on SQLite the database's
+write lock) for as long as a slow mail server takes, and a crash half-way would roll back
+the record of mails the server already accepted, so they would all be sent again. Instead
+the run is a row of small units of work, each committed on its own with `unit_of_work()`:
+the claim of a batch, and the outcome of each mail. The job entry (booking/jobs.py
+`send_outbox`) then has nothing left to commit.
 
 Delivery is at-least-once with a claim that makes a duplicate very unlikely:
 
@@ -11,12 +20,14 @@ Delivery is at-least-once with a claim that makes a duplicate very unlikely:
    candidates are also selected ``FOR UPDATE SKIP LOCKED``, so a second sender skips them
    instead of waiting; on SQLite ``begin_write()`` serialises the claim. The claim is
    committed *before* SMTP is spoken to, so a slow server never holds a database lock.
-2. *Send.* One SMTP connection per batch, a timeout on every socket operation.
+2. *Send.* One SMTP connection per batch, a timeout on every socket operation. The read of
+   each mail is ended (rolled back) before its bytes go to the server.
 3. *Record.* Each mail's outcome is committed on its own, right after it was sent, so a
    crash loses at most the outcome of the mail in flight (which is then sent again after
    the lease: the receiver sees the same Message-ID).
 
-Each mail is built and sent in its own guarded step, so no mail can hold up another:
+Each mail is built (booking/mail/build.py) and sent in its own guarded step, so no mail can
+hold up another:
 
 * A mail that cannot be built into a message at all (an invalid recipient address, a stored
   value no encoding can write, any exception while building) is ``mislukt`` at once with the
@@ -31,15 +42,10 @@ Each mail is built and sent in its own guarded step, so no mail can hold up anot
 * A connection that cannot be made or breaks fails the mail in flight and the rest of the
   batch as a temporary failure; they are retried later. Mails already recorded as sent are
   not touched, so none is lost and none is sent twice by this.
-
-Header text that comes from user data (the subject: a booking title) is cleaned to one line
-by booking/rules/mail_headers.py, here and already when the mail is queued, so a title with
-a line break in it is simply sent with a clean subject.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import smtplib
 import ssl
@@ -47,19 +53,16 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email import errors
-from email.generator import BytesGenerator
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses
 from typing import Any
 
 from sqlalchemy import select, update
 
 from booking.database import begin_write
 from booking.extensions import db
+from booking.mail import build
+from booking.mail.build import PreparedMail, UnbuildableMail
 from booking.models import OutboxMail
-from booking.rules.mail_headers import header_text
+from booking.transaction import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +72,6 @@ BATCH_SIZE = 20
 SMTP_TIMEOUT_SECONDS = 10.0
 MAX_BACKOFF = timedelta(hours=6)
 MAX_ERROR_LENGTH = 1000
-_ADDRESS_SPECIALS = frozenset('<>()[]\\,;:"')
 # Stop sending a batch when half the lease has passed, so no claim runs out mid-batch
 # (then another sender could take the same mail): BATCH_SIZE x timeout stays below it too.
 SEND_BUDGET_SECONDS = LEASE.total_seconds() / 2
@@ -114,20 +116,6 @@ class ConnectionProblem(Exception):
     """The server could not be reached or the connection broke: not this mail's fault."""
 
 
-class UnbuildableMail(ValueError):
-    """This outbox row cannot be made into a message; it would fail the same way again."""
-
-
-@dataclass(frozen=True)
-class PreparedMail:
-    """One mail, completely built: the envelope and the exact bytes to hand to the server."""
-
-    envelope_from: str
-    to_address: str
-    data: bytes
-    international: bool  # a non-ASCII address: needs the server's SMTPUTF8 extension
-
-
 def backoff(attempts: int) -> timedelta:
     """Wait after the n-th failed attempt: 1, 2, 4, 8 ... minutes, never more than 6 hours."""
     if attempts < 1:
@@ -146,7 +134,7 @@ def deliver_pending(now: datetime, settings: SmtpSettings) -> DeliveryReport:
     if not settings.host:
         report.note = "SMTP_HOST is leeg: niets verzonden (de mails staan in de mailviewer, /post)"
         return report
-    problem = sender_problem(settings)
+    problem = build.sender_problem(settings.mail_from)
     if problem:  # our configuration, not any mail's fault: condemn none of them for it
         report.note = f"MAIL_FROM is ongeldig ({problem}): niets verzonden"
         return report
@@ -159,32 +147,32 @@ def deliver_pending(now: datetime, settings: SmtpSettings) -> DeliveryReport:
 
 
 def _claim_batch(now: datetime) -> list[int]:
-    """Take up to BATCH_SIZE due mails for this process and commit the claim."""
-    begin_write()
-    query = (
-        select(OutboxMail.id)
-        .where(OutboxMail.status == "wachtend", OutboxMail.next_attempt_at <= now)
-        .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
-        .limit(BATCH_SIZE)
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    candidates = db.session.scalars(query).all()
+    """Take up to BATCH_SIZE due mails for this process: one unit of work, committed."""
     claimed = []
-    for mail_id in candidates:
-        result = db.session.execute(
-            update(OutboxMail)
-            .where(
-                OutboxMail.id == mail_id,
-                OutboxMail.status == "wachtend",
-                OutboxMail.next_attempt_at <= now,
-            )
-            .values(next_attempt_at=now + LEASE)
-            .execution_options(synchronize_session=False)
+    with unit_of_work():
+        begin_write()
+        query = (
+            select(OutboxMail.id)
+            .where(OutboxMail.status == "wachtend", OutboxMail.next_attempt_at <= now)
+            .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
+            .limit(BATCH_SIZE)
         )
-        if result.rowcount == 1:
-            claimed.append(mail_id)
-    db.session.commit()
+        if db.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        candidates = db.session.scalars(query).all()
+        for mail_id in candidates:
+            result = db.session.execute(
+                update(OutboxMail)
+                .where(
+                    OutboxMail.id == mail_id,
+                    OutboxMail.status == "wachtend",
+                    OutboxMail.next_attempt_at <= now,
+                )
+                .values(next_attempt_at=now + LEASE)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:
+                claimed.append(mail_id)
     return claimed
 
 
@@ -199,12 +187,14 @@ def _send_batch(
             if time.monotonic() - started > SEND_BUDGET_SECONDS:
                 _release(claimed[position:], now)
                 return True
+            # Reading the mail opens a transaction; each branch below ends it (rollback: it
+            # only read) before anything else happens, so SMTP never runs inside one.
             mail = db.session.get(OutboxMail, mail_id)
             if mail is None or mail.status != "wachtend":
                 db.session.rollback()
                 continue
             try:
-                prepared = prepare(mail, settings)
+                prepared = build.prepare(mail, settings.mail_from)
             except Exception as error:  # whatever it is, it is this mail's alone
                 db.session.rollback()
                 log.warning("mail %s cannot be built", mail_id, exc_info=True)
@@ -320,40 +310,43 @@ def _text(reply: bytes | str) -> str:
 
 
 def _record_success(mail_id: int, now: datetime, report: DeliveryReport) -> None:
-    begin_write()
-    db.session.execute(
-        update(OutboxMail)
-        .where(OutboxMail.id == mail_id)
-        .values(status="verzonden", sent_at=now, last_error="")
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    """Record one delivered mail at once, in its own unit of work."""
+    with unit_of_work():
+        begin_write()
+        db.session.execute(
+            update(OutboxMail)
+            .where(OutboxMail.id == mail_id)
+            .values(status="verzonden", sent_at=now, last_error="")
+            .execution_options(synchronize_session=False)
+        )
     report.sent += 1
 
 
 def _record_failure(
     mail_id: int, error: str, now: datetime, report: DeliveryReport, *, permanent: bool = False
 ) -> None:
-    """Count a failed attempt; a permanent failure (or the last attempt) gives the mail up."""
-    begin_write()
-    mail = db.session.get(OutboxMail, mail_id)
-    if mail is None:
-        db.session.rollback()
-        return
-    attempts = mail.attempts + 1
-    gave_up = permanent or attempts >= MAX_ATTEMPTS
-    db.session.execute(
-        update(OutboxMail)
-        .where(OutboxMail.id == mail_id)
-        .values(
-            attempts=attempts,
-            last_error=error[:MAX_ERROR_LENGTH],
-            next_attempt_at=now + backoff(attempts),
-            status="mislukt" if gave_up else "wachtend",
+    """Count a failed attempt; a permanent failure (or the last attempt) gives the mail up.
+
+    One unit of work per mail, committed at once, like a success.
+    """
+    with unit_of_work():
+        begin_write()
+        mail = db.session.get(OutboxMail, mail_id)
+        if mail is None:
+            return
+        attempts = mail.attempts + 1
+        gave_up = permanent or attempts >= MAX_ATTEMPTS
+        db.session.execute(
+            update(OutboxMail)
+            .where(OutboxMail.id == mail_id)
+            .values(
+                attempts=attempts,
+                last_error=error[:MAX_ERROR_LENGTH],
+                next_attempt_at=now + backoff(attempts),
+                status="mislukt" if gave_up else "wachtend",
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
     report.errors.append(f"{mail_id}: {error}")
     if gave_up:
         report.given_up += 1
@@ -365,118 +358,15 @@ def _record_failure(
 
 def _release(mail_ids: Sequence[int], now: datetime) -> None:
     """Hand unsent claims back at once instead of letting their lease run out."""
-    begin_write()
-    db.session.execute(
-        update(OutboxMail)
-        .where(
-            OutboxMail.id.in_(mail_ids),
-            OutboxMail.status == "wachtend",
-            OutboxMail.next_attempt_at == now + LEASE,
+    with unit_of_work():
+        begin_write()
+        db.session.execute(
+            update(OutboxMail)
+            .where(
+                OutboxMail.id.in_(mail_ids),
+                OutboxMail.status == "wachtend",
+                OutboxMail.next_attempt_at == now + LEASE,
+            )
+            .values(next_attempt_at=now)
+            .execution_options(synchronize_session=False)
         )
-        .values(next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
-def build_message(mail: OutboxMail, settings: SmtpSettings) -> EmailMessage:
-    """The MIME message: text with an HTML alternative, and the attachment if any.
-
-    The Message-ID is derived from the outbox id, so if a mail is ever sent twice (a crash
-    between sending and recording) the receiving side can recognise the duplicate. The
-    subject is cleaned to one line here as well, for rows queued before queue_mail did so.
-    Raises (UnbuildableMail, ValueError, ...) when the row cannot be a message.
-    """
-    message = EmailMessage()
-    message["Subject"] = header_text(mail.subject)
-    message["From"] = settings.mail_from
-    message["To"] = recipient_address(mail.to_address)
-    message["Date"] = format_datetime(mail.created_at)
-    message["Message-ID"] = f"<outbox-{mail.id}@{_sender_domain(settings.mail_from)}>"
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(mail.body_text)
-    if mail.body_html:
-        message.add_alternative(mail.body_html, subtype="html")
-    if mail.attachment_name:
-        maintype, _, subtype = (mail.attachment_type or "application/octet-stream").partition("/")
-        if maintype == "text":
-            message.add_attachment(
-                mail.attachment_body,
-                subtype=subtype or "plain",
-                filename=header_text(mail.attachment_name, 100),
-            )
-        else:
-            message.add_attachment(
-                mail.attachment_body.encode(),
-                maintype=maintype,
-                subtype=subtype or "octet-stream",
-                filename=header_text(mail.attachment_name, 100),
-            )
-    return message
-
-
-def prepare(mail: OutboxMail, settings: SmtpSettings) -> PreparedMail:
-    """Build the message and serialise it to the bytes that will be sent, as smtplib would.
-
-    Everything that depends on the mail happens here, so that a fault in it fails this step
-    (and this mail) and never the SMTP conversation the other mails share.
-    """
-    message = build_message(mail, settings)
-    envelope_from = envelope_sender(settings.mail_from)
-    to_address = recipient_address(mail.to_address)
-    international = not (envelope_from + to_address).isascii()
-    policy = message.policy.clone(utf8=True) if international else message.policy
-    with io.BytesIO() as buffer:
-        BytesGenerator(buffer, policy=policy).flatten(message, linesep="\r\n")
-        data = buffer.getvalue()
-    return PreparedMail(envelope_from, to_address, data, international)
-
-
-def recipient_address(raw: str) -> str:
-    """The one plain address (local@domain) a mail goes to, or UnbuildableMail.
-
-    Stricter than the mail header parser, which accepts almost anything with a defect noted:
-    no spaces or controls (no header or SMTP command injection), no second address, no
-    display name. A non-ASCII local part is allowed; sending it needs SMTPUTF8.
-    """
-    text = raw.strip()
-    local, at, domain = text.rpartition("@")
-    if (
-        not (at and local and domain)
-        or "@" in local
-        or not text.isprintable()
-        or any(char.isspace() or char in _ADDRESS_SPECIALS for char in text)
-    ):
-        raise UnbuildableMail(f"ongeldig adres: {raw!r}")
-    try:
-        Address(addr_spec=text)
-    except errors.NonASCIILocalPartDefect:
-        pass  # valid with SMTPUTF8, which _send_one asks the server for
-    except (errors.MessageError, ValueError, IndexError, TypeError) as error:
-        raise UnbuildableMail(f"ongeldig adres: {raw!r} ({error})") from error
-    return text
-
-
-def envelope_sender(mail_from: str) -> str:
-    """The bare address of MAIL_FROM ("Naam <adres>"), for the SMTP envelope."""
-    addresses = getaddresses([mail_from])
-    return addresses[0][1] if addresses else ""
-
-
-def sender_problem(settings: SmtpSettings) -> str:
-    """What is wrong with MAIL_FROM, or "" when it makes a valid From header and envelope."""
-    try:
-        EmailMessage()["From"] = settings.mail_from
-        recipient_address(envelope_sender(settings.mail_from))  # the same rules for ours
-    except (errors.MessageError, ValueError, IndexError, TypeError) as error:
-        return str(error) or type(error).__name__
-    return ""
-
-
-def _sender_domain(mail_from: str) -> str:
-    addresses = getaddresses([mail_from])
-    address = addresses[0][1] if addresses else ""
-    try:
-        return Address(addr_spec=address).domain or "buurthuis.invalid"
-    except (ValueError, IndexError):
-        return "buurthuis.invalid"

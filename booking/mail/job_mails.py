@@ -1,7 +1,7 @@
 """Mails the scheduled jobs send: an expired request and the reminder before a booking.
 
 Written to the outbox in the job's transaction, in the organiser's language, like the
-mails of booking/services/notifications.py. Each has a dedupe key, so a second scheduler
+mails of booking/mail/booking_mails.py. Each has a dedupe key, so a second scheduler
 (or a second run) cannot queue the same mail twice: the outbox's unique key refuses it.
 """
 
@@ -13,17 +13,19 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from booking.i18n import fmt_date
-from booking.services.outbox import queue_mail
+from booking.mail.outbox import queue_mail
 
 if TYPE_CHECKING:
     from booking.models import Booking, OutboxMail
 
 
 def expired_key(booking_id: int) -> str:
+    """The dedupe key of a booking's expiry mail: one per booking, ever."""
     return f"expired:{booking_id}"
 
 
 def reminder_key(booking_id: int) -> str:
+    """The dedupe key of a booking's reminder; the job looks these up before it queues."""
     return f"reminder:{booking_id}"
 
 

@@ -1,0 +1,202 @@
+"""A house's own settings and opening hours, and the overview page that shows them.
+
+A setting left empty follows the gemeente's default (`houses.house_policy`). Changing
+settings or hours leaves existing bookings alone: prices stay frozen, and a beheerder
+who shortens the hours decides about bookings that no longer fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import time
+
+from booking.database import begin_write
+from booking.errors import RuleViolation
+from booking.extensions import db
+from booking.models import House, OpeningHours, User
+from booking.rules import horizon
+from booking.rules.audit import AuditAction, AuditObject
+from booking.rules.messages import N_, WEEKDAY_LABELS, Message
+from booking.rules.permissions import Permission
+from booking.rules.slots import GRID_MINUTES
+from booking.services import audit, houses
+from booking.services.beheer.access import house_for
+from booking.services.beheer.checks import GROUPS, period_problems, range_problem
+
+FACTOR_MAX_PERCENT = 1_000
+CAP_MAX_CENTS = 100_000
+WINDOW_MAX_DAYS = 365
+EXPIRY_MAX_DAYS = 365
+DURATION_MAX_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class HouseSettingsInput:
+    """A house's own settings; None means "follow the gemeente's default"."""
+
+    factors_percent: Mapping[str, int | None]
+    contribution_cap_cents: int | None
+    voorrangstermijn_days: int | None
+    request_expiry_days: int
+    min_duration_minutes: int
+    max_duration_minutes: int
+    booking_horizon_months: int = horizon.DEFAULT_MONTHS
+
+
+@dataclass(frozen=True)
+class OpeningPeriodInput:
+    weekday: int
+    opens: time
+    closes: time
+
+
+@dataclass(frozen=True)
+class HouseOverview:
+    """The first beheer page of a house: its staff and the policy that holds there."""
+
+    house: House
+    staff: list[tuple[str, str, str]]
+    policy: houses.HousePolicy
+
+
+def _duration_problems(data: HouseSettingsInput) -> list[Message]:
+    problems = []
+    for minutes in (data.min_duration_minutes, data.max_duration_minutes):
+        if not GRID_MINUTES <= minutes <= DURATION_MAX_MINUTES or minutes % GRID_MINUTES:
+            problems.append(
+                Message(
+                    N_(
+                        "Een boekingsduur is een veelvoud van %(grid)s minuten, "
+                        "tussen %(grid)s en %(max)s minuten."
+                    ),
+                    {"grid": GRID_MINUTES, "max": DURATION_MAX_MINUTES},
+                )
+            )
+            break
+    if data.min_duration_minutes > data.max_duration_minutes:
+        problems.append(
+            Message(N_("De kortste boeking mag niet langer zijn dan de langste boeking."))
+        )
+    return problems
+
+
+def settings_problems(data: HouseSettingsInput) -> list[Message]:
+    problems: list[Message] = []
+    for group in GROUPS:
+        problems += range_problem(
+            data.factors_percent.get(group), 0, FACTOR_MAX_PERCENT, N_("Een factor")
+        )
+    problems += range_problem(
+        data.contribution_cap_cents, 0, CAP_MAX_CENTS, N_("De grens voor de eigen bijdrage")
+    )
+    problems += range_problem(
+        data.voorrangstermijn_days, 0, WINDOW_MAX_DAYS, N_("De voorrangstermijn")
+    )
+    problems += range_problem(
+        data.request_expiry_days, 1, EXPIRY_MAX_DAYS, N_("De bedenktijd voor aanvragen")
+    )
+    problems += range_problem(
+        data.booking_horizon_months,
+        horizon.MIN_MONTHS,
+        horizon.MAX_MONTHS,
+        N_("De boekingshorizon (in maanden)"),
+    )
+    return problems + _duration_problems(data)
+
+
+def opening_problems(periods: Sequence[OpeningPeriodInput]) -> list[Message]:
+    problems: list[Message] = []
+    seen: set[int] = set()
+    for period in periods:
+        problems += period_problems(period.weekday, period.opens, period.closes)
+        if period.weekday in seen:
+            problems.append(
+                Message(
+                    N_("%(weekday_label)s staat er twee keer in."),
+                    {"weekday_label": WEEKDAY_LABELS[period.weekday]},
+                )
+            )
+        seen.add(period.weekday)
+    return problems
+
+
+def overview(actor: User, slug: str) -> HouseOverview:
+    """The house overview: anyone who runs the programme there sees it."""
+    house = house_for(actor, slug, Permission.manage_programme)
+    return HouseOverview(house, houses.staff_of(house), houses.house_policy(house))
+
+
+def settings_house(actor: User, slug: str) -> House:
+    """The house whose settings and opening hours the actor keeps."""
+    return house_for(actor, slug, Permission.manage_building)
+
+
+def update_settings(actor: User, slug: str, data: HouseSettingsInput) -> House:
+    begin_write()
+    house = settings_house(actor, slug)
+    problems = settings_problems(data)
+    if problems:
+        raise RuleViolation(problems)
+    values = {
+        "factor_t1_percent": data.factors_percent.get("T1"),
+        "factor_t2_percent": data.factors_percent.get("T2"),
+        "factor_t3_percent": data.factors_percent.get("T3"),
+        "factor_t4_percent": data.factors_percent.get("T4"),
+        "contribution_cap_cents": data.contribution_cap_cents,
+        "voorrangstermijn_days": data.voorrangstermijn_days,
+        "request_expiry_days": data.request_expiry_days,
+        "min_duration_minutes": data.min_duration_minutes,
+        "max_duration_minutes": data.max_duration_minutes,
+        "booking_horizon_months": data.booking_horizon_months,
+    }
+    changed = {}
+    for name, value in values.items():
+        if getattr(house, name) != value:
+            changed[name] = [getattr(house, name), value]
+            setattr(house, name, value)
+    db.session.flush()
+    if changed:
+        audit.record(
+            AuditAction.house_settings_updated,
+            AuditObject.house,
+            house.id,
+            actor_id=actor.id,
+            house_id=house.id,
+            changed=changed,
+        )
+    return house
+
+
+def replace_opening_hours(
+    actor: User, slug: str, periods: Sequence[OpeningPeriodInput]
+) -> list[OpeningHours]:
+    """Replace every opening period of the house; a weekday without one is closed.
+
+    Existing bookings are left alone: a beheerder who shortens the hours decides about
+    bookings that no longer fit (the bookings overview shows them).
+    """
+    begin_write()
+    house = settings_house(actor, slug)
+    problems = opening_problems(periods)
+    if problems:
+        raise RuleViolation(problems)
+    before = [(p.weekday, f"{p.opens:%H:%M}", f"{p.closes:%H:%M}") for p in house.opening_hours]
+    rows = [
+        OpeningHours(weekday=p.weekday, opens=p.opens, closes=p.closes)
+        for p in sorted(periods, key=lambda p: (p.weekday, p.opens))
+    ]
+    house.opening_hours = rows  # delete-orphan removes the old periods
+    db.session.flush()
+    after = [(p.weekday, f"{p.opens:%H:%M}", f"{p.closes:%H:%M}") for p in rows]
+    if before != after:
+        audit.record(
+            AuditAction.opening_hours_replaced,
+            AuditObject.house,
+            house.id,
+            actor_id=actor.id,
+            house_id=house.id,
+            before=before,
+            after=after,
+        )
+    return rows

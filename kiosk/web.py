@@ -1,0 +1,37 @@
+"""What the kiosk's view modules share: the clock, the cookies, the tablet of a request.
+
+The tablet authenticates with its device credential (an HttpOnly cookie set when it was
+paired), a phone with a random device id in a cookie of its own. Views read the clock
+through `web.now()`, so a test can fix it for every kiosk view at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app, g, request
+from werkzeug.wrappers import Response
+
+from booking.models import Kiosk
+from kiosk import pairing
+
+KIOSK_COOKIE = "bh_kiosk"
+DEVICE_COOKIE = "bh_apparaat"
+COOKIE_MAX_AGE = 400 * 24 * 3600
+
+Page = str | Response | tuple[str, int]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def secure_cookies() -> bool:
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE"))
+
+
+def this_kiosk() -> Kiosk | None:
+    """The paired tablet making this request, by its credential cookie (once a request)."""
+    if "kiosk" not in g:
+        g.kiosk = pairing.kiosk_for_credential(request.cookies.get(KIOSK_COOKIE))
+    return g.kiosk
