@@ -126,7 +126,8 @@ def _handle_domain_error(error: DomainError) -> tuple[str, int] | Response:
     if isinstance(error, InvalidInput):
         text = say(error.message)
         if _wants_json():
-            return api_error(400, error.code, text, {"field": error.field})
+            field = {"field": error.field} if error.field else {}  # "" for the body as a whole
+            return api_error(400, error.code, text, {**field, **error.details})
         return _page(400, text)
     return _render(error.status)
 

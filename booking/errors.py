@@ -54,10 +54,13 @@ class InvalidInput(DomainError):
     status = 400
     code = "ongeldig_veld"  # the API's code for a bad field, as booking/api/parsing.py uses
 
-    def __init__(self, field: str, message: Message | str, *, code: str | None = None) -> None:
+    def __init__(
+        self, field: str, message: Message | str, *, code: str | None = None, **details: Any
+    ) -> None:
         self.message = _message(message)
         super().__init__(self.message.template)
         self.field = field
+        self.details = details  # more for the JSON error's details: the allowed range, say
         if code is not None:
             self.code = code
 

@@ -21,7 +21,8 @@ from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from booking.api.errors import ApiError
+from booking.errors import InvalidInput
+from booking.rules.messages import N_, Message
 from booking.rules.text import has_unsafe_chars, printable_text
 from booking.security import is_api_request
 
@@ -50,11 +51,15 @@ def check_request() -> tuple[str, int] | None:
         return None
     if is_api_request():
         shown = printable_text(name)[:NAME_SHOWN]
-        raise ApiError(
-            400,
-            "ongeldig_veld",
-            f"De parameter '{shown}' bevat een teken dat niet mag (zoals een NUL- of stuurteken).",
-            {"field": shown},
+        raise InvalidInput(
+            shown,
+            Message(
+                N_(
+                    "De parameter '%(name)s' bevat een teken dat niet mag (zoals een NUL- of "
+                    "stuurteken)."
+                ),
+                {"name": shown},
+            ),
         )
     message = _(
         "Het adres van deze pagina bevat een teken dat niet mag (zoals een NUL- of "

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from booking.api.errors import ApiError
 from booking.api.parsing import integer_field, optional_bool, string_field
+from booking.errors import InvalidInput, RuleViolation
 from booking.rules import dates, slots
+from booking.rules.messages import N_, Message
 from booking.rules.recurrence import Frequency, Recurrence
 from booking.rules.statuses import OrganiserKind
 from booking.rules.tariff import Activity
@@ -18,14 +19,18 @@ MAX_CONTRIBUTION_CENTS = 100_000
 def parse_moment(value: Any, name: str) -> datetime:
     """ISO 8601; without an offset the time means Europe/Amsterdam (DESIGN section 10)."""
     if not isinstance(value, str) or len(value) > 40:
-        raise ApiError(
-            400, "ongeldige_tijd", f"'{name}' moet een tijd in ISO 8601 zijn.", {"field": name}
+        raise InvalidInput(
+            name,
+            Message(N_("'%(name)s' moet een tijd in ISO 8601 zijn."), {"name": name}),
+            code="ongeldige_tijd",
         )
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as error:
-        raise ApiError(
-            400, "ongeldige_tijd", f"'{name}' is geen geldige ISO 8601-tijd.", {"field": name}
+        raise InvalidInput(
+            name,
+            Message(N_("'%(name)s' is geen geldige ISO 8601-tijd."), {"name": name}),
+            code="ongeldige_tijd",
         ) from error
     if not dates.in_range(moment):
         raise _out_of_range(name)
@@ -34,38 +39,49 @@ def parse_moment(value: Any, name: str) -> datetime:
     try:
         return slots.local_to_utc(moment)
     except slots.NonexistentLocalTime as error:
-        raise ApiError(
-            422,
-            "tijd_bestaat_niet",
-            f"'{name}' valt in het uur dat door de zomertijd wordt overgeslagen.",
-            {"field": name},
+        raise RuleViolation(
+            Message(
+                N_("'%(name)s' valt in het uur dat door de zomertijd wordt overgeslagen."),
+                {"name": name},
+            ),
+            name,
+            code="tijd_bestaat_niet",
         ) from error
 
 
 def parse_date(value: Any, name: str) -> date:
     if not isinstance(value, str) or len(value) > 20:
-        raise ApiError(
-            400, "ongeldige_datum", f"'{name}' moet een datum zijn (JJJJ-MM-DD).", {"field": name}
+        raise InvalidInput(
+            name,
+            Message(N_("'%(name)s' moet een datum zijn (JJJJ-MM-DD)."), {"name": name}),
+            code="ongeldige_datum",
         )
     try:
         day = date.fromisoformat(value)
     except ValueError as error:
-        raise ApiError(
-            400, "ongeldige_datum", f"'{name}' is geen geldige datum.", {"field": name}
+        raise InvalidInput(
+            name,
+            Message(N_("'%(name)s' is geen geldige datum."), {"name": name}),
+            code="ongeldige_datum",
         ) from error
     if not dates.in_range(day):
         raise _out_of_range(name)
     return day
 
 
-def _out_of_range(name: str) -> ApiError:
+def _out_of_range(name: str) -> InvalidInput:
     """A year like 1 or 9999: bounded before it reaches the calendar or the database."""
-    return ApiError(
-        400,
-        "datum_buiten_bereik",
-        f"'{name}' moet tussen {dates.FIRST_DAY.isoformat()} en {dates.LAST_DAY.isoformat()} "
-        "liggen.",
-        {"field": name},
+    return InvalidInput(
+        name,
+        Message(
+            N_("'%(name)s' moet tussen %(first)s en %(last)s liggen."),
+            {
+                "name": name,
+                "first": dates.FIRST_DAY.isoformat(),
+                "last": dates.LAST_DAY.isoformat(),
+            },
+        ),
+        code="datum_buiten_bereik",
     )
 
 
@@ -80,19 +96,13 @@ def parse_room_id(data: dict[str, Any]) -> int:
 def parse_activity(data: dict[str, Any]) -> Activity:
     raw = data.get("activity")
     if not isinstance(raw, dict):
-        raise ApiError(
-            400,
-            "ongeldig_veld",
-            "Het veld 'activity' ontbreekt of is geen object.",
-            {"field": "activity"},
-        )
+        raise InvalidInput("activity", N_("Het veld 'activity' ontbreekt of is geen object."))
     kind = raw.get("organiser_kind")
     if not isinstance(kind, str) or kind not in {k.value for k in OrganiserKind}:
-        raise ApiError(
-            400,
-            "ongeldig_veld",
-            "Onbekende 'organiser_kind'.",
-            {"field": "activity.organiser_kind", "allowed": [k.value for k in OrganiserKind]},
+        raise InvalidInput(
+            "activity.organiser_kind",
+            N_("Onbekende 'organiser_kind'."),
+            allowed=[k.value for k in OrganiserKind],
         )
     return Activity(
         organiser_kind=OrganiserKind(kind),
@@ -113,17 +123,10 @@ def parse_recurrence(data: dict[str, Any]) -> Recurrence | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise ApiError(
-            400, "ongeldig_veld", "'recurrence' moet een object zijn.", {"field": "recurrence"}
-        )
+        raise InvalidInput("recurrence", N_("'recurrence' moet een object zijn."))
     freq = raw.get("freq")
     if not isinstance(freq, str) or freq not in {f.value for f in Frequency}:
-        raise ApiError(
-            400,
-            "ongeldig_veld",
-            "'recurrence.freq' is weekly of monthly.",
-            {"field": "recurrence.freq"},
-        )
+        raise InvalidInput("recurrence.freq", N_("'recurrence.freq' is weekly of monthly."))
     return Recurrence(
         Frequency(freq),
         integer_field(raw, "interval", default=1, minimum=1, maximum=52),

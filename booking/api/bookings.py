@@ -22,10 +22,11 @@ from booking.api.booking_input import (
     parse_slot,
     parse_title,
 )
-from booking.api.errors import ApiError
 from booking.api.openapi import add_paths
 from booking.api.parsing import json_body, optional_bool, query_integer
 from booking.api.serialise import booking_json, busy_json, occurrence_conflict_json, quote_json
+from booking.errors import InvalidInput, NotFound
+from booking.rules.messages import N_
 from booking.security import public_endpoint
 from booking.services import availability, bookings, houses, quotes, series
 from booking.services import booking_queries as queries
@@ -46,8 +47,10 @@ def _range_args(default_days: int = 7) -> tuple[datetime, datetime]:
         else start + timedelta(days=default_days)
     )
     if end <= start or end - start > MAX_RANGE:
-        raise ApiError(
-            400, "ongeldige_periode", "'to' moet na 'from' liggen, hoogstens 62 dagen later."
+        raise InvalidInput(
+            "to",
+            N_("'to' moet na 'from' liggen, hoogstens 62 dagen later."),
+            code="ongeldige_periode",
         )
     return start, end
 
@@ -131,10 +134,12 @@ def free_rooms() -> Response:
     start = parse_moment(request.args.get("start"), "start")
     end = parse_moment(request.args.get("end"), "end")
     if end <= start or end - start > timedelta(hours=24):
-        raise ApiError(400, "ongeldige_periode", "'end' moet na 'start' liggen, op dezelfde dag.")
+        raise InvalidInput(
+            "end", N_("'end' moet na 'start' liggen, op dezelfde dag."), code="ongeldige_periode"
+        )
     house = houses.get_house(request.args["house"]) if request.args.get("house") else None
     if request.args.get("house") and house is None:
-        raise ApiError(404, "niet_gevonden", "Dit huis bestaat niet.")
+        raise NotFound(request.args["house"])
     capacity = query_integer("capacity") or 1
     rooms = availability.free_rooms(
         start, end, _now(), min_capacity=capacity, house_id=house.id if house else None

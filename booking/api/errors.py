@@ -9,7 +9,13 @@ from werkzeug.wrappers import Response
 
 
 class ApiError(Exception):
-    """Raised by API views; rendered as the JSON error with its status."""
+    """An answer of the HTTP protocol itself, not a refusal of a use case.
+
+    Only for what `booking/errors.py` has no kind for because it is about the request's
+    wire, not the domain: a body that is not JSON (415), a wrong login (401), a blocked
+    account with its Retry-After (429). Everything a use case refuses is a kind of
+    `booking/errors.py`, answered by `booking/error_pages.py`.
+    """
 
     def __init__(
         self, status: int, code: str, message: str, details: Any = None, **extra: Any

@@ -7,8 +7,8 @@ from typing import Any
 from flask import request
 
 from booking.api.errors import ApiError
-from booking.i18n import say
-from booking.rules.messages import Message
+from booking.errors import InvalidInput
+from booking.rules.messages import N_, Message
 from booking.rules.numbers import MAX_ID, parse_whole_number
 from booking.rules.text import check_secret, clean_text, too_long
 
@@ -29,18 +29,20 @@ def json_body() -> dict[str, Any]:
     if _nests_deeper_than(data, MAX_JSON_DEPTH):
         raise _too_deep()
     if data is None:
-        raise ApiError(400, "ongeldige_json", "De JSON kon niet worden gelezen.")
+        raise InvalidInput("", N_("De JSON kon niet worden gelezen."), code="ongeldige_json")
     if not isinstance(data, dict):
-        raise ApiError(400, "ongeldige_json", "Verwacht een JSON-object.")
+        raise InvalidInput("", N_("Verwacht een JSON-object."), code="ongeldige_json")
     return data
 
 
-def _too_deep() -> ApiError:
-    return ApiError(
-        400,
-        "ongeldige_json",
-        f"De JSON is te diep genest (hoogstens {MAX_JSON_DEPTH} niveaus).",
-        {"max_depth": MAX_JSON_DEPTH},
+def _too_deep() -> InvalidInput:
+    return InvalidInput(
+        "",
+        Message(
+            N_("De JSON is te diep genest (hoogstens %(max)s niveaus)."), {"max": MAX_JSON_DEPTH}
+        ),
+        code="ongeldige_json",
+        max_depth=MAX_JSON_DEPTH,
     )
 
 
@@ -73,11 +75,17 @@ def query_integer(name: str, *, minimum: int = 1, maximum: int = MAX_ID) -> int 
         return None
     value = parse_whole_number(text.strip(), maximum)
     if value is None or value < minimum:
-        raise ApiError(
-            400,
-            "ongeldig_veld",
-            f"De parameter '{name}' moet een geheel getal van {minimum} tot en met {maximum} zijn.",
-            {"field": name, "minimum": minimum, "maximum": maximum},
+        raise InvalidInput(
+            name,
+            Message(
+                N_(
+                    "De parameter '%(name)s' moet een geheel getal van %(min)s tot en met "
+                    "%(max)s zijn."
+                ),
+                {"name": name, "min": minimum, "max": maximum},
+            ),
+            minimum=minimum,
+            maximum=maximum,
         )
     return value
 
@@ -88,35 +96,45 @@ def string_field(
     """A text field under the one text rule (booking.rules.text); a password as `secret`."""
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
-        raise ApiError(
-            400, "ongeldig_veld", f"Het veld '{name}' ontbreekt of is leeg.", {"field": name}
-        )
+        raise _missing(name)
     result = (
         check_secret(value, max_length=max_length)
         if secret
         else clean_text(value, max_length=max_length)
     )
     if result == too_long(max_length):
-        raise ApiError(
-            400,
-            "ongeldig_veld",
-            f"Het veld '{name}' is te lang (hoogstens {max_length} tekens).",
-            {"field": name},
+        raise InvalidInput(
+            name,
+            Message(
+                N_("Het veld '%(name)s' is te lang (hoogstens %(max)s tekens)."),
+                {"name": name, "max": max_length},
+            ),
         )
     if isinstance(result, Message):
-        raise ApiError(400, "ongeldig_veld", f"Het veld '{name}': {say(result)}", {"field": name})
-    if not result.strip():
-        raise ApiError(
-            400, "ongeldig_veld", f"Het veld '{name}' ontbreekt of is leeg.", {"field": name}
+        # The text rule's messages without params (too long was answered above).
+        raise InvalidInput(
+            name,
+            Message(
+                N_("Het veld '%(name)s': %(problem_label)s"),
+                {"name": name, "problem_label": result.template},
+            ),
         )
+    if not result.strip():
+        raise _missing(name)
     return result
+
+
+def _missing(name: str) -> InvalidInput:
+    return InvalidInput(
+        name, Message(N_("Het veld '%(name)s' ontbreekt of is leeg."), {"name": name})
+    )
 
 
 def optional_bool(data: dict[str, Any], name: str, default: bool = False) -> bool:
     value = data.get(name, default)
     if not isinstance(value, bool):
-        raise ApiError(
-            400, "ongeldig_veld", f"Het veld '{name}' moet true of false zijn.", {"field": name}
+        raise InvalidInput(
+            name, Message(N_("Het veld '%(name)s' moet true of false zijn."), {"name": name})
         )
     return value
 
@@ -132,14 +150,14 @@ def integer_field(
     """A whole number; at most what a database INTEGER holds unless a smaller maximum."""
     value = data.get(name, default)
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ApiError(
-            400, "ongeldig_veld", f"Het veld '{name}' moet een geheel getal zijn.", {"field": name}
+        raise InvalidInput(
+            name, Message(N_("Het veld '%(name)s' moet een geheel getal zijn."), {"name": name})
         )
     if (minimum is not None and value < minimum) or value > maximum:
-        raise ApiError(
-            400,
-            "ongeldig_veld",
-            f"Het veld '{name}' valt buiten de toegestane waarden.",
-            {"field": name, "minimum": minimum, "maximum": maximum},
+        raise InvalidInput(
+            name,
+            Message(N_("Het veld '%(name)s' valt buiten de toegestane waarden."), {"name": name}),
+            minimum=minimum,
+            maximum=maximum,
         )
     return value
