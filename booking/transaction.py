@@ -22,9 +22,10 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.wrappers import Response
 
+from booking.database import recover_session
 from booking.extensions import db
 
 P = ParamSpec("P")
@@ -54,13 +55,22 @@ def transactional(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def _settle_request(response: Response) -> Response:
-    """The web edge: a success commits what the use case flushed, anything else rolls back."""
+    """The web edge: a success commits what the use case flushed, anything else rolls back.
+
+    A commit that fails (a lost connection, a lock timeout, a constraint only checked at
+    commit) is answered like the same error raised by the use case — by the registered
+    handlers, so a dead connection is a 503, never a 500 — and not with the success that
+    was about to go out.
+    """
     if not db.session.registry.has():
         return response  # the request never touched the database
-    if response.status_code < 400:
+    if response.status_code >= 400:
+        recover_session(db.session)
+        return response
+    try:
         db.session.commit()
-    else:
-        db.session.rollback()
+    except Exception as error:
+        return current_app.make_response(current_app.handle_user_exception(error))
     return response
 
 
