@@ -79,11 +79,13 @@ def test_begin_write_in_a_test_opens_a_savepoint_not_a_second_begin(app, stateme
         begin_write()
         db.session.add(Area(name="Lith", kind="kern"))
         db.session.commit()
+        until_commit = [s.split()[0] for s in statements]
         assert db.session.query(Area).count() == 1
     assert transaction_statements(statements) == []
-    # On SQLite begin_write ended the read (to its savepoint); on PostgreSQL it does nothing.
-    ended_the_read = any(s.startswith("ROLLBACK TO SAVEPOINT") for s in statements)
-    assert ended_the_read is not ON_POSTGRES
+    if ON_POSTGRES:  # begin_write has nothing to do there
+        assert until_commit == ["SAVEPOINT", "SELECT", "INSERT", "RELEASE"]
+    else:  # it ended the read (to its savepoint) and began the write as a savepoint
+        assert until_commit == ["SAVEPOINT", "SELECT", "ROLLBACK", "SAVEPOINT", "INSERT", "RELEASE"]
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's write lock")
