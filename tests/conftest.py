@@ -1,26 +1,40 @@
 """Fixtures for every test: an app on a clean database, a client, and small factories.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DB_URL names one. The
-schema is built once per run by the real Alembic migrations; each test starts from empty
-tables, which also suits tests that run a real multi-threaded server.
+schema is built once per run by the real Alembic migrations.
+
+Each test runs inside one database transaction that is rolled back at its end (SQLAlchemy
+2.0, "Joining a Session into an External Transaction"): the `app` fixture opens a
+connection, begins the outer transaction, and hands that connection to every session of
+the app, which joins it with `join_transaction_mode="create_savepoint"`. The app's own
+`commit()` and `rollback()` (the request edge, jobs, CLI, the login throttle) then release
+or roll back a SAVEPOINT, and nothing the test did outlives it.
+
+Tests whose data another thread, process or connection must see (a real server, racing
+threads, a second engine, a file copy of the database) are marked `real_commits`: they
+commit for real on tables emptied before them, and the tables are emptied again after
+them. On SQLite a commit from any other connection during an unmarked test is noticed
+(`PRAGMA data_version`) and fails that test, so a missing mark cannot leak data into the
+tests after it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+import sqlite3
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from booking import create_app
@@ -90,6 +104,8 @@ def migrated_database(database_url: str) -> str:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         flask_migrate.upgrade()
+        empty_all_tables()  # the rolled-back tests rely on starting from empty tables
+        db.session.remove()
         db.engine.dispose()
     return database_url
 
@@ -105,15 +121,151 @@ def empty_all_tables() -> None:
     db.session.commit()
 
 
+# Isolation: a rolled-back transaction per test, or real commits on emptied tables -----
+
+REAL_COMMITS = "real_commits"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{REAL_COMMITS}: the test commits for real, because a server, threads, another "
+        "process or connection must see its data; it runs on emptied tables instead of "
+        "in a rolled-back transaction",
+    )
+
+
+def commits_for_real(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker(REAL_COMMITS) is not None
+
+
+class SharedDatabase:
+    """The migrated test database between tests: emptied after a test that committed,
+    and on SQLite a witness of commits made by any connection but the test's own."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._app = create_app(app_config(url))
+        self._witness: sqlite3.Connection | None = None
+        if not ON_POSTGRES:
+            # data_version changes when another connection commits (sqlite.org/pragma.html
+            # #pragma_data_version); this connection itself never writes.
+            path = make_url(url).database or ""
+            self._witness = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._seen = self._data_version()
+        self.sequences: list[str] = []
+        if ON_POSTGRES:  # the sequences behind the id columns
+            with self._app.app_context():
+                self.sequences = list(
+                    db.session.scalars(
+                        text(
+                            "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename)"
+                            " FROM pg_sequences WHERE schemaname = current_schema() ORDER BY 1"
+                        )
+                    )
+                )
+                db.session.remove()
+
+    def _data_version(self) -> int | None:
+        if self._witness is None:
+            return None
+        return self._witness.execute("PRAGMA data_version").fetchone()[0]
+
+    def committed_since_last_look(self) -> bool:
+        """Whether a commit reached the database since the last call (SQLite only)."""
+        seen, self._seen = self._seen, self._data_version()
+        return seen != self._seen
+
+    def empty(self) -> None:
+        with self._app.app_context():
+            empty_all_tables()
+            db.session.remove()
+        self.committed_since_last_look()  # our own clean-up
+
+    def close(self) -> None:
+        with self._app.app_context():
+            db.engine.dispose()
+        if self._witness is not None:
+            self._witness.close()
+
+
+@pytest.fixture(scope="session")
+def shared_database(migrated_database: str) -> Iterator[SharedDatabase]:
+    shared = SharedDatabase(migrated_database)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_outlives_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a real_commits test, empty the tables; after any other test that reached the
+    shared database, fail it if something was committed there through another connection
+    (that test needs the real_commits mark)."""
+    if "migrated_database" not in request.fixturenames:
+        yield
+        return
+    shared: SharedDatabase = request.getfixturevalue("shared_database")
+    shared.committed_since_last_look()
+    yield
+    if commits_for_real(request):
+        shared.empty()
+    elif shared.committed_since_last_look():
+        shared.empty()
+        pytest.fail(
+            "this test committed to the test database outside its rolled-back transaction "
+            f"(a thread, a second app or connection): mark it @pytest.mark.{REAL_COMMITS}",
+            pytrace=False,
+        )
+
+
+@contextmanager
+def rolled_back_transaction(app: Flask, restart_sequences: list[str]) -> Iterator[Connection]:
+    """Every session of `app` joins one outer transaction, rolled back at the end.
+
+    Flask-SQLAlchemy's Session.get_bind answers with `db.engines[None]` and ignores a
+    session's own `bind`, so the connection takes the engine's place in the app's engines
+    mapping (the way its maintainers suggest, pallets-eco/flask-sqlalchemy#1167). Sessions
+    start a SAVEPOINT on it instead of a transaction of their own ("create_savepoint"),
+    whichever app context or request opens them. On SQLite the outer BEGIN is the one
+    `install_sqlite_transaction_control` sends (pysqlite's own is switched off), so it is
+    real and SAVEPOINTs work; begin_write() inside the test then opens a SAVEPOINT too.
+    """
+    with app.app_context():
+        engine: Engine = db.engine
+        engines = cast(MutableMapping[str | None, Any], db.engines)
+    factory = db.session.session_factory
+    connection = engine.connect()
+    outer = connection.begin()
+    if restart_sequences:  # setval is not transactional: ids start at 1, as after TRUNCATE
+        restarts = ", ".join(f"setval('{name}', 1, false)" for name in restart_sequences)
+        connection.execute(text(f"SELECT {restarts}"))
+    engines[None] = connection
+    factory.configure(join_transaction_mode="create_savepoint")
+    try:
+        yield connection
+    finally:
+        factory.kw.pop("join_transaction_mode", None)
+        engines[None] = engine
+        outer.rollback()
+        connection.close()
+        engine.dispose()
+
+
 @pytest.fixture
-def app(migrated_database: str) -> Iterator[Flask]:
+def app(
+    request: pytest.FixtureRequest, migrated_database: str, shared_database: SharedDatabase
+) -> Iterator[Flask]:
     app = create_app(app_config(migrated_database))
-    with app.app_context():
-        empty_all_tables()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    if commits_for_real(request):
+        with app.app_context():
+            empty_all_tables()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        return
+    with rolled_back_transaction(app, shared_database.sequences):
+        yield app
 
 
 @pytest.fixture

@@ -15,6 +15,9 @@ from booking import create_app
 from booking.extensions import db
 from tests.conftest import ON_POSTGRES, app_config, scratch_database
 
+# Real migrations with real commits, on a database of their own.
+pytestmark = pytest.mark.real_commits
+
 
 @pytest.fixture
 def empty_database_url(database_url: str, tmp_path) -> Iterator[str]:

@@ -126,6 +126,7 @@ def _browsers(app, link: str, count: int) -> list[tuple[str, str]]:
     return result
 
 
+@pytest.mark.real_commits  # a real threaded server
 def test_a_registration_link_used_six_times_at_once_makes_one_account(app, client):
     post_form(client, "/registreren", {"name": "Dubbel", "email": "dubbel@example.org"})
     with app.app_context():
@@ -143,6 +144,7 @@ def test_a_registration_link_used_six_times_at_once_makes_one_account(app, clien
         assert db.session.query(User).filter_by(email="dubbel@example.org").count() == 1
 
 
+@pytest.mark.real_commits  # a real threaded server
 def test_a_reset_link_used_six_times_at_once_resets_once(app, client, make_user):
     user = make_user()
     post_form(client, "/wachtwoord-vergeten", {"email": user.email})

@@ -88,6 +88,7 @@ def test_forwarded_addresses_are_ignored_without_trusted_proxies(app):
     assert statuses[:10] == [401] * 10 and statuses[10] == 429
 
 
+@pytest.mark.real_commits  # a second app on the test database: its login throttle commits
 def test_behind_a_trusted_proxy_each_client_has_its_own_budget(migrated_database, apps):
     from tests.conftest import app_config
 

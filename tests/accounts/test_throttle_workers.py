@@ -26,6 +26,9 @@ import pytest
 from booking.extensions import db
 from booking.models import LoginThrottle
 
+# gunicorn workers in other processes read and write the test database.
+pytestmark = pytest.mark.real_commits
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
 GUESSES = 40

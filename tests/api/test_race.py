@@ -8,6 +8,7 @@ import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -17,6 +18,9 @@ from booking.services import accounts
 from tests.conftest import api_activity, local_day
 
 REQUESTS = 50
+
+# A real multi-threaded server: each request has its own connection.
+pytestmark = pytest.mark.real_commits
 
 
 def test_fifty_racing_requests_book_one_slot_once(app, make_house, make_user):

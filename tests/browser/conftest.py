@@ -33,6 +33,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     browser_items = [i for i in items if "tests/browser/" in str(i.fspath).replace(os.sep, "/")]
     for item in browser_items:
         item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.real_commits)  # a real server, on a database of its own
     if CHROMIUM:
         return
     if os.environ.get("CI"):

@@ -13,6 +13,9 @@ from booking.extensions import db
 from booking.models import Booking
 from tests.conftest import ON_POSTGRES, app_config
 
+# The backup reads the database file through a connection of its own.
+pytestmark = pytest.mark.real_commits
+
 
 def _booking_count(url: str) -> int:
     restored = create_app(app_config(url))

@@ -119,6 +119,7 @@ def test_a_scheduled_run_logs_its_summary_and_survives_a_failure(app, caplog, mo
     assert "confirm_provisional: mislukt" in caplog.text and "database weg" in caplog.text
 
 
+@pytest.mark.real_commits  # the real command in its own process
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
 def test_flask_scheduler_runs_the_jobs_and_stops_cleanly_on_sigterm(tmp_path):
     """The real command in its own process, on its own SQLite database."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from booking.extensions import db
@@ -50,6 +51,7 @@ def test_confirm_provisional_confirms_exactly_what_the_window_reached(
     assert _count(app, OutboxMail, kind="booking_confirmed_by_window") == 1
 
 
+@pytest.mark.real_commits  # racing job threads, each with its own connection
 def test_two_schedulers_confirm_each_booking_once(app, make_house, make_user, book):
     house, company = make_house(rooms=3), make_user()
     ids = [
@@ -130,6 +132,7 @@ def test_expire_requests_rejects_requests_past_the_houses_deadline(
     assert _count(app, OutboxMail, kind="booking_expired") == 2
 
 
+@pytest.mark.real_commits  # racing job threads, each with its own connection
 def test_expire_leaves_decided_and_other_bookings_alone(app, make_house, make_user, book):
     house, organiser = make_house(), make_user()
     confirmed = book(organiser, house.room_ids[0], days_ahead=5)
@@ -144,6 +147,7 @@ def test_expire_leaves_decided_and_other_bookings_alone(app, make_house, make_us
     }
 
 
+@pytest.mark.real_commits  # racing job threads, each with its own connection
 def test_two_schedulers_expire_each_request_once(app, make_house, make_user, book):
     house, organiser = make_house(), make_user()
     ids = [_request(app, book, organiser, house.room_ids[1], days_ahead=d) for d in (10, 11, 12)]

@@ -96,6 +96,7 @@ def test_server_down_then_up_loses_nothing_and_sends_each_mail_once(smtp_app, ru
     assert inbox.envelopes[0] == ("post@buurthuis.example", ["ontvanger0@example.org"])
 
 
+@pytest.mark.real_commits  # racing job threads, each with its own connection
 def test_two_senders_at_once_send_each_mail_exactly_once(smtp_app):
     app, port = smtp_app
     count = 3 * mail_sender.BATCH_SIZE + 7  # several batches, so the senders interleave

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from booking.extensions import db
@@ -68,6 +69,7 @@ def test_reminders_once_per_booking_even_when_run_twice(app, runner, make_house,
     assert f"reminder:{cancelled}" not in {key for key, _, _ in _reminders(app)}
 
 
+@pytest.mark.real_commits  # racing job threads, each with its own connection
 def test_two_schedulers_write_one_reminder_per_booking(app, make_house, make_user, book):
     house, organiser = make_house(rooms=3), make_user()
     ids = [

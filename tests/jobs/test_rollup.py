@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from booking.extensions import db
@@ -141,6 +142,7 @@ def test_old_visits_are_rolled_up_and_deleted_recent_ones_untouched(app, runner,
     assert _remaining(app) == set(kept)
 
 
+@pytest.mark.real_commits  # the job runs in a thread with its own connection
 def test_counts_are_added_to_existing_rollup_rows(app, make_house):
     house = make_house()
     _visits(app, house, OLD[:3])
@@ -166,6 +168,7 @@ def test_counts_are_added_to_existing_rollup_rows(app, make_house):
     }
 
 
+@pytest.mark.real_commits  # the job runs in a thread with its own connection
 def test_two_schedulers_roll_up_each_visit_once(app, make_house):
     house = make_house()
     _visits(app, house, OLD)
