@@ -244,9 +244,9 @@ def measure(
 
 def service_series(app: Any, loaded: Loaded, count: int) -> list[Series]:
     from booking.extensions import db
-    from booking.models.kiosk import CHANNELS
     from booking.rules.periods import Period
     from booking.rules.publication import published_comparison, published_reach
+    from booking.rules.visit_vocabulary import CHANNELS
     from booking.services import reach
 
     period = Period(*loaded.month)

@@ -23,12 +23,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.houses import Room
-from booking.rules.visit_vocabulary import AgeGroup, Channel
+from booking.rules.visit_vocabulary import AGE_GROUPS, CHANNELS
 
 # The allowed values of the CHECK constraints, in the vocabulary's order (the initial
 # migration wrote them so: a reordering would show up as a schema change).
-CHANNELS: tuple[Channel, ...] = tuple(Channel)
-AGE_GROUPS: tuple[AgeGroup, ...] = tuple(AgeGroup)
 _CHANNEL_VALUES = ", ".join(f"'{c}'" for c in CHANNELS)
 _AGE_VALUES = ", ".join(f"'{a}'" for a in AGE_GROUPS)
 REACH_INDEX_COLUMNS = (

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from booking.rules.periods import Period
+from booking.rules.visit_vocabulary import AreaAnswer
 
-AREA_ELSEWHERE = "elders"
-AREA_NO_ANSWER = "geen_antwoord"
+AREA_ELSEWHERE = AreaAnswer.elders
+AREA_NO_ANSWER = AreaAnswer.geen_antwoord
 UNKNOWN = "onbekend"
 UNKNOWN_HOUR = 24  # the column of rolled-up visits, whose hour is not kept
 HOUR_COLUMNS = 25

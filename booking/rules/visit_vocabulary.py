@@ -20,6 +20,9 @@ class Channel(StrEnum):
     poster = "poster"  # a phone scanned a room's printed poster
 
 
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
+"""Every channel in the order of the reports (and of the CHECK constraint's values)."""
+
 PHONE_CHANNELS = frozenset({Channel.qr, Channel.poster})
 """The channels a phone checks in through: only these visits carry a device hash and
 are asked the optional questions."""
@@ -47,6 +50,9 @@ class AgeGroup(StrEnum):
     van_50_tot_67 = "50-66"
     vanaf_67 = "67+"
     geen_antwoord = "geen_antwoord"
+
+
+AGE_GROUPS: tuple[AgeGroup, ...] = tuple(AgeGroup)
 
 
 class FirstTimeAnswer(StrEnum):

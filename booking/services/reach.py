@@ -54,7 +54,6 @@ from sqlalchemy.sql.functions import FunctionElement
 from booking.errors import InvalidInput
 from booking.extensions import db
 from booking.models import Area, House, Visit, VisitDailyRollup
-from booking.models.kiosk import AGE_GROUPS, CHANNELS
 from booking.rules import periods
 from booking.rules.periods import Period
 from booking.rules.reach_counts import (
@@ -67,11 +66,12 @@ from booking.rules.reach_counts import (
     Reach,
 )
 from booking.rules.slots import AMSTERDAM
+from booking.rules.visit_vocabulary import AGE_GROUPS, CHANNELS, FirstTimeAnswer
 from booking.services import houses
 
 AGE_KEYS = (*AGE_GROUPS, UNKNOWN)  # "geen_antwoord" is an answer: "zeg ik liever niet"
-_TRUE_WORDS = frozenset({"true", "ja", "1", "t", "yes"})
-_FALSE_WORDS = frozenset({"false", "nee", "0", "f", "no"})
+_TRUE_WORDS = frozenset({"true", FirstTimeAnswer.ja, "1", "t", "yes"})
+_FALSE_WORDS = frozenset({"false", FirstTimeAnswer.nee, "0", "f", "no"})
 
 
 def threshold() -> int:

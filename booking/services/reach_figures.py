@@ -17,7 +17,6 @@ from datetime import datetime
 
 from booking.errors import Forbidden, InvalidInput, NotFound
 from booking.models import Booking, House, Room, User
-from booking.models.kiosk import CHANNELS
 from booking.rules.messages import N_, Message
 from booking.rules.periods import Period, today_amsterdam
 from booking.rules.permissions import Permission
@@ -27,6 +26,7 @@ from booking.rules.publication import (
     published_comparison,
     published_reach,
 )
+from booking.rules.visit_vocabulary import CHANNELS
 from booking.services import houses
 from booking.services.activities import activities, house_booking, house_room
 from booking.services.host_notes import NoteView, notes

@@ -20,6 +20,7 @@ from booking.database import begin_write
 from booking.extensions import db
 from booking.models import Area, DeviceHashKey, Visit, VisitDailyRollup
 from booking.rules.slots import AMSTERDAM, local_to_utc
+from booking.rules.visit_vocabulary import FirstTimeAnswer
 from booking.services.houses import policy
 
 T = TypeVar("T")
@@ -30,6 +31,8 @@ ROLLUP_WINDOW_DAYS = 7
 ROLLUP_MAX_VISITS_PER_RUN = 100_000
 IN_CHUNK = 500  # ids per IN (...) list, well below every driver's parameter limit
 LOCK_KEY = zlib.crc32(b"buurthuis.jobs.rollup_visits")
+
+_FIRST_TIME_KEYS = {True: FirstTimeAnswer.ja.value, False: FirstTimeAnswer.nee.value}
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,9 @@ def _rollup_window(start: datetime, end: datetime) -> tuple[int, int]:
             row.channel,
             row.name or row.area_answer or "",
             row.age_group or "",
-            {True: "ja", False: "nee"}.get(row.first_time, ""),
+            {True: FirstTimeAnswer.ja.value, False: FirstTimeAnswer.nee.value}.get(
+                row.first_time, ""
+            ),
             bool(row.suspicious),
         )
         counts[key] = counts.get(key, 0) + 1

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from flask_babel import gettext as _
 
 from booking.i18n import say
-from booking.models.kiosk import CHANNELS
 from booking.rules.publication import ShownComparison, ShownReach
 from booking.rules.statuses import PriorityClass, TariffGroup
 from booking.rules.suppression import Cell
 from booking.rules.tariff import describe_class, describe_group
+from booking.rules.visit_vocabulary import CHANNELS
 from booking.services.invoicing import decimal_comma
 from booking.services.rendement import RendementOverview
 from booking.stats import labels

@@ -18,14 +18,15 @@ from booking.i18n import euro, fmt_date, weekday_name
 from booking.rules.periods import Period
 from booking.rules.reach_counts import AREA_ELSEWHERE, AREA_NO_ANSWER, UNKNOWN, UNKNOWN_HOUR
 from booking.rules.suppression import Cell
+from booking.rules.visit_vocabulary import AgeGroup, Channel
 
 
 def channel_label(channel: str) -> str:
     labels = {
-        "qr": _("QR-code met de telefoon"),
-        "tablet": _("Tablet ('Ik ben er')"),
-        "tally": _("Geteld door gastvrouw of gastheer"),
-        "poster": _("Poster met QR-code"),
+        Channel.qr: _("QR-code met de telefoon"),
+        Channel.tablet: _("Tablet ('Ik ben er')"),
+        Channel.tally: _("Geteld door gastvrouw of gastheer"),
+        Channel.poster: _("Poster met QR-code"),
     }
     return labels.get(channel, channel)
 
@@ -33,10 +34,10 @@ def channel_label(channel: str) -> str:
 def channel_short_label(channel: str) -> str:
     """For narrow column heads (the comparison of houses)."""
     labels = {
-        "qr": _("QR-code"),
-        "tablet": _("Tablet"),
-        "tally": _("Geteld"),
-        "poster": _("Poster"),
+        Channel.qr: _("QR-code"),
+        Channel.tablet: _("Tablet"),
+        Channel.tally: _("Geteld"),
+        Channel.poster: _("Poster"),
     }
     return labels.get(channel, channel)
 
@@ -52,12 +53,12 @@ def area_label(key: str) -> str:
 
 def age_label(key: str) -> str:
     labels = {
-        "0-17": _("0 tot 18 jaar"),
-        "18-29": _("18 tot 30 jaar"),
-        "30-49": _("30 tot 50 jaar"),
-        "50-66": _("50 tot 67 jaar"),
-        "67+": _("67 jaar en ouder"),
-        "geen_antwoord": _("zeg ik liever niet"),
+        AgeGroup.tot_18: _("0 tot 18 jaar"),
+        AgeGroup.van_18_tot_30: _("18 tot 30 jaar"),
+        AgeGroup.van_30_tot_50: _("30 tot 50 jaar"),
+        AgeGroup.van_50_tot_67: _("50 tot 67 jaar"),
+        AgeGroup.vanaf_67: _("67 jaar en ouder"),
+        AgeGroup.geen_antwoord: _("zeg ik liever niet"),
         UNKNOWN: _("onbekend (niet beantwoord)"),
     }
     return labels.get(key, key)

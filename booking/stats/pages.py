@@ -24,6 +24,7 @@ from booking.rules.periods import (
     this_quarter,
     today_amsterdam,
 )
+from booking.rules.visit_vocabulary import CHANNELS
 from booking.services import reach_figures
 from booking.stats import labels
 from booking.stats.blueprint import bp
@@ -45,6 +46,7 @@ def today() -> date:
 def _formatting() -> dict[str, Any]:
     """Number and label helpers for the statistics templates only."""
     return {
+        "channels": CHANNELS,
         "num": labels.number,
         "pct": labels.percent,
         "hrs": labels.hours,

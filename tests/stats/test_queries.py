@@ -11,11 +11,11 @@ from sqlalchemy import select
 from booking.errors import InvalidInput, NotFound, RuleViolation
 from booking.extensions import db
 from booking.models import AuditEntry, HostNote, User, Visit
-from booking.models.kiosk import CHANNELS
 from booking.rules import periods
 from booking.rules.periods import Period
 from booking.rules.publication import published_comparison, published_reach
 from booking.rules.reach_counts import UNKNOWN_HOUR
+from booking.rules.visit_vocabulary import CHANNELS
 from booking.services import host_notes, rendement
 from booking.services import reach as reach_queries
 from booking.services.reach import Scope
