@@ -8,19 +8,9 @@ houses or rooms exist elsewhere.
 from __future__ import annotations
 
 from booking.errors import Forbidden, NotFound
-from booking.models import House, Room, User
+from booking.models import Room, User
 from booking.rules.permissions import Permission
 from booking.services import houses
-
-
-def house_for(actor: User, slug: str, permission: Permission) -> House:
-    """The house with this slug, if the actor holds `permission` there."""
-    house = houses.get_house(slug)
-    if house is None:
-        raise NotFound(slug)
-    if not actor.can(permission, house.id):
-        raise Forbidden(slug)
-    return house
 
 
 def managed_room(actor: User, room_id: int) -> Room:

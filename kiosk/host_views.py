@@ -12,8 +12,8 @@ from booking.errors import RuleViolation
 from booking.i18n import say
 from booking.models import House
 from booking.rules.permissions import Permission
+from booking.services.houses import house_for
 from kiosk import tallies, web
-from kiosk.access import house_for
 from kiosk.blueprint import bp
 from kiosk.forms import TallyForm
 

@@ -10,9 +10,10 @@ from wtforms import SelectChoice
 
 from booking.models import House, Room
 from booking.rules.permissions import Permission
+from booking.services.houses import house_for
 from booking.urls import public_url
 from kiosk import pairing, places, web
-from kiosk.access import house_for, managed_room
+from kiosk.access import managed_room
 from kiosk.blueprint import bp
 from kiosk.forms import NewKioskForm
 from kiosk.qr import qr_png, qr_svg

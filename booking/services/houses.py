@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.database import transaction_cache
+from booking.errors import Forbidden, NotFound
 from booking.extensions import db
 from booking.models import Area, House, HouseMembership, PolicySettings, Room, User
+from booking.rules.permissions import Permission
 
 
 def policy() -> PolicySettings:
@@ -96,3 +98,17 @@ def staff_of(house: House) -> list[tuple[str, str, str]]:
         .order_by(HouseMembership.role, User.name)
     ).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def house_for(actor: User, slug: str, permission: Permission) -> House:
+    """The house with this slug, if the actor holds `permission` there: the one gate.
+
+    An unknown house is `NotFound`, one where the actor holds no such right `Forbidden`;
+    both answer 404, so nobody learns which houses exist elsewhere (DESIGN section 3).
+    """
+    house = get_house(slug)
+    if house is None:
+        raise NotFound(slug)
+    if not actor.can(permission, house.id):
+        raise Forbidden(slug)
+    return house

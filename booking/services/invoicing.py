@@ -28,7 +28,7 @@ from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
 from booking.rules.slots import AMSTERDAM, local_to_utc, real_duration
 from booking.rules.statuses import BookingStatus
-from booking.services.beheer.access import house_for
+from booking.services.houses import house_for
 
 BOM = "\ufeff"
 INVOICED_STATUSES = (

@@ -9,22 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from booking.errors import Forbidden, NotFound, RuleViolation
+from booking.errors import NotFound, RuleViolation
 from booking.extensions import db
 from booking.models import House, Room, User
 from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
-from booking.services.houses import get_house
-
-
-def house_for(actor: User, slug: str, permission: Permission) -> House:
-    """The house with this slug, if the actor holds `permission` there."""
-    house = get_house(slug)
-    if house is None:
-        raise NotFound(slug)
-    if not actor.can(permission, house.id):
-        raise Forbidden(slug)
-    return house
 
 
 @dataclass(frozen=True)

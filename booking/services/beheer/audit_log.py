@@ -15,7 +15,7 @@ from booking.extensions import db
 from booking.models import AuditEntry, House, User
 from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
-from booking.services.beheer.access import house_for
+from booking.services.houses import house_for
 
 PAGE_SIZE = 50
 

@@ -21,8 +21,9 @@ from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
 from booking.services import audit
-from booking.services.beheer.access import chosen_room, house_for
+from booking.services.beheer.access import chosen_room
 from booking.services.beheer.checks import TEXT_MAX, too_long
+from booking.services.houses import house_for
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from booking.rules import slots
 from booking.rules.permissions import Permission
 from booking.rules.statuses import BookingStatus, PriorityClass, TariffGroup
 from booking.services.availability import LONGEST_BOOKING
-from booking.services.beheer.access import house_for
+from booking.services.houses import house_for
 
 OPEN_REQUESTS_SHOWN = 100
 

@@ -21,8 +21,8 @@ from booking.rules.messages import N_, WEEKDAY_LABELS, Message
 from booking.rules.permissions import Permission
 from booking.rules.slots import GRID_MINUTES
 from booking.services import audit, houses
-from booking.services.beheer.access import house_for
 from booking.services.beheer.checks import GROUPS, period_problems, range_problem
+from booking.services.houses import house_for
 
 FACTOR_MAX_PERCENT = 1_000
 CAP_MAX_CENTS = 100_000

@@ -19,8 +19,9 @@ from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
 from booking.services import audit
-from booking.services.beheer.access import house_for, room_in
+from booking.services.beheer.access import room_in
 from booking.services.beheer.checks import GROUPS, range_problem, too_long
+from booking.services.houses import house_for
 
 NAME_MAX = 120
 CAPACITY_MAX = 10_000
