@@ -78,10 +78,15 @@ def compiled_translations() -> None:
 
 @contextmanager
 def scratch_database(database_url: str, name: str, sqlite_dir: Path) -> Iterator[str]:
-    """An empty database of its own: a file on SQLite, a fresh database on PostgreSQL."""
+    """An empty database of its own: a file on SQLite, a fresh database on PostgreSQL.
+
+    On PostgreSQL its name carries the test database's, so two runs against different
+    test databases on one server (CI and a developer, say) never drop each other's.
+    """
     if not ON_POSTGRES:
         yield f"sqlite:///{sqlite_dir / (name + '.sqlite')}"
         return
+    name = re.sub(r"[^a-z0-9_]", "_", f"{name}_{make_url(database_url).database}".lower())[:63]
     admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
