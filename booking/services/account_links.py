@@ -25,8 +25,8 @@ from booking.rules.messages import N_
 from booking.rules.permissions import Role
 from booking.services import audit
 from booking.services.accounts import (
+    add_user,
     check_password_rules,
-    create_user,
     end_all_sessions,
     find_user,
     hash_password,
@@ -110,7 +110,7 @@ def finish_registration(token: str, password: str) -> User:
         raise used
     try:
         with db.session.begin_nested():
-            return create_user(
+            return add_user(
                 pending.email,
                 Role.initiatiefnemer,
                 password,

@@ -70,22 +70,43 @@ def create_user(
         raise RuleViolation(N_("Deze rol hoort bij een huis: geef het huis op."), "house")
     user = find_user(email)
     if user is None:
-        user = User(
-            email=normalise_email(email),
-            name=name or email.split("@")[0],
-            organisation=organisation,
-            role=role.value,
-            password_hash=hash_password(password),
-        )
-        db.session.add(user)
-        db.session.flush()
-        audit.record(
-            AuditAction.user_created, AuditObject.user, user.id, actor_id=actor_id, role=role.value
+        user = add_user(
+            email, role, password, name=name, organisation=organisation, actor_id=actor_id
         )
     else:
         user.password_hash = hash_password(password)
     if house is not None and role in HOUSE_ROLES:
         grant_house_role(user, house, role, actor_id=actor_id)
+    return user
+
+
+def add_user(
+    email: str,
+    role: Role,
+    password: str,
+    *,
+    name: str = "",
+    organisation: str = "",
+    actor_id: int | None = None,
+) -> User:
+    """Insert a new account; an address already taken fails at the unique constraint.
+
+    Registration uses this and never `create_user`'s update path: a second click on a
+    registration link that loses the race must not set the password of the account the
+    first click just made.
+    """
+    user = User(
+        email=normalise_email(email),
+        name=name or email.split("@")[0],
+        organisation=organisation,
+        role=role.value,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        AuditAction.user_created, AuditObject.user, user.id, actor_id=actor_id, role=role.value
+    )
     return user
 
 

@@ -229,3 +229,32 @@ def test_dashboard_of_a_beheerder_lists_the_house(client, make_house, make_user)
     login(client, make_user("beheerder", house))
     html = client.get("/dashboard").get_data(as_text=True)
     assert "Mijn huizen" in html and "Testhuis" in html
+
+
+def test_a_registration_that_loses_the_race_sets_no_password(app, client, make_user, monkeypatch):
+    """The account appears between the link's check and the insert (another click won).
+
+    The late click must be told the link was used; it must not set the password of the
+    account the other click made (CI saw three logins from six concurrent clicks).
+    """
+    from booking.services import account_links
+
+    _register(client, "racer@example.org")
+    link = _link(app, "registration", r"http://localhost(/registreren/\S+)")
+    token = link.rsplit("/", 1)[1]
+    with app.app_context():
+        pending = account_links.pending_registration(token)
+    winner = make_user(email="racer@example.org")
+    with app.app_context():
+        hash_before = db.session.get(User, winner.id).password_hash
+    monkeypatch.setattr(account_links, "pending_registration", lambda _token: pending)
+    response = post_form(
+        client,
+        link,
+        {"password": "anders-genoeg-2", "password_again": "anders-genoeg-2"},
+        page=link,
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/registreren")
+    assert client.get("/dashboard").status_code == 302  # not logged in
+    with app.app_context():
+        assert db.session.get(User, winner.id).password_hash == hash_before
