@@ -17,16 +17,21 @@ from booking.rules.permissions import (
     Role,
     permissions_for,
 )
+from booking.rules.request_mail import RequestMail
 
 _ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
 _HOUSE_ROLE_VALUES = ", ".join(f"'{r.value}'" for r in sorted(HOUSE_ROLES))
+_REQUEST_MAIL_VALUES = ", ".join(f"'{choice.value}'" for choice in RequestMail)
 
 
 class User(UserMixin, Base):
     """Anyone with an account. `role` is the account's kind; house rights are memberships."""
 
     __tablename__ = "user_account"
-    __table_args__ = (CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role"),
+        CheckConstraint(f"request_mail IN ({_REQUEST_MAIL_VALUES})", name="request_mail"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -36,6 +41,11 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(20), default=Role.initiatiefnemer.value)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Optional; seen only by the staff of houses where this person books (DESIGN section 3).
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    request_mail: Mapped[str] = mapped_column(
+        String(10), default=RequestMail.direct.value, server_default=RequestMail.direct.value
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Raised by logout, password change and reset: a session cookie carries the version it
     # was made under and stops working as soon as the account's version moves on.

@@ -162,6 +162,11 @@ class Booking(Base):
     mainly_meeting: Mapped[bool] = mapped_column(Boolean)
     gives_in_return: Mapped[bool] = mapped_column(Boolean)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Booked by staff for a resident without an account (the organiser is then the staff
+    # member); the name and phone are shown to the house's staff only.
+    on_behalf_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    on_behalf_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    on_behalf_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

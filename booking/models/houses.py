@@ -81,6 +81,10 @@ class House(Base):
     name: Mapped[str] = mapped_column(String(120))
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     address: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # Free text for the public agenda, e.g. "ma t/m vr 10.00-12.00".
+    huiskamer_hours: Mapped[str] = mapped_column(String(200), default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
     voorrangstermijn_days: Mapped[int | None] = mapped_column(Integer)
     contribution_cap_cents: Mapped[int | None] = mapped_column(Integer)
