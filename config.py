@@ -90,6 +90,11 @@ class Config:
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "0") == "1"
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     PASSWORD_RESET_MAX_AGE = 3600
+    # Who may show a house's agenda (/huizen/<slug>/agenda-embed) in an iframe: the CSP
+    # frame-ancestors sources, space separated. Default: any https website, since the
+    # agenda is public; e.g. "https://www.dewijk.nl https://*.gemeente.nl" narrows it.
+    # Every other page refuses to be framed.
+    EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "https:")
     PASSWORD_HASH_METHOD = "scrypt"
     SHOW_MAIL_VIEWER = False
 

@@ -38,7 +38,7 @@ from booking.mail import sender as mail_sender
 from booking.models import Booking, OutboxMail
 from booking.rules.slots import require_aware
 from booking.rules.statuses import BookingStatus
-from booking.services import deadlines, visit_rollup
+from booking.services import deadlines, request_notices, visit_rollup
 from booking.transaction import unit_of_work
 
 if TYPE_CHECKING:
@@ -177,6 +177,17 @@ def send_outbox(now: datetime) -> JobSummary:
     return JobSummary("send_outbox", counts, note=report.note)
 
 
+# send_request_digest ------------------------------------------------------------------
+
+
+@_edge
+def send_request_digest(now: datetime) -> JobSummary:
+    """Once a day, the requests since the last digest to who chose it (request_notices)."""
+    report = request_notices.send_digest(now)
+    counts = {"overzichten": report.mails, "aanvragen": report.requests}
+    return JobSummary("send_request_digest", counts, note=report.note)
+
+
 # rollup_visits ------------------------------------------------------------------------
 
 
@@ -204,6 +215,7 @@ JOBS: dict[str, JobFunction] = {
     "send_outbox": send_outbox,
     "send_reminders": send_reminders,
     "rollup_visits": rollup_visits,
+    "send_request_digest": send_request_digest,
 }
 
 # UTC intervals, never local cron times: APScheduler 3.11 fires some local cron times twice
@@ -214,6 +226,7 @@ SCHEDULE: dict[str, timedelta] = {
     "send_outbox": timedelta(minutes=1),
     "send_reminders": timedelta(minutes=30),
     "rollup_visits": timedelta(hours=6),
+    "send_request_digest": timedelta(minutes=30),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -222,6 +235,7 @@ DESCRIPTIONS: dict[str, str] = {
     "send_outbox": "wachtende mails uit de outbox versturen",
     "send_reminders": "herinneringen twee dagen voor een boeking",
     "rollup_visits": "oude bezoeken samenvatten per dag en verwijderen",
+    "send_request_digest": "dagelijks overzicht van nieuwe aanvragen (na 07.00 uur)",
 }
 
 

@@ -21,26 +21,49 @@ from booking.rules.numbers import parse_whole_number
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+_CSP_WITHOUT_FRAMING = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+]
+CONTENT_SECURITY_POLICY = "; ".join([*_CSP_WITHOUT_FRAMING, "frame-ancestors 'none'"])
+
+
+def embed_policy(frame_ancestors: str) -> str:
+    """The CSP of an @embeddable page: the same, but other sites may frame it.
+
+    The configured sources are split on white space; a ';' or ',' cannot add a directive.
+    """
+    sources = " ".join(frame_ancestors.replace(";", " ").replace(",", " ").split()) or "'none'"
+    return "; ".join([*_CSP_WITHOUT_FRAMING, f"frame-ancestors {sources}"])
 
 
 def public_endpoint(view: F) -> F:
     """Mark a view as reachable without logging in."""
     view._public = True  # type: ignore[attr-defined]
     return view
+
+
+def embeddable(view: F) -> F:
+    """Mark a view as one other websites may show in an iframe (EMBED_FRAME_ANCESTORS).
+
+    Every other page keeps `frame-ancestors 'none'` and X-Frame-Options DENY.
+    """
+    view._embeddable = True  # type: ignore[attr-defined]
+    return view
+
+
+def _endpoint_is_embeddable() -> bool:
+    if request.endpoint is None:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "_embeddable", False))
 
 
 def is_api_request() -> bool:
@@ -65,10 +88,14 @@ def _require_login() -> Response | None:
 
 
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if _endpoint_is_embeddable() and response.status_code < 400:
+        ancestors = current_app.config.get("EMBED_FRAME_ANCESTORS", "")
+        response.headers.setdefault("Content-Security-Policy", embed_policy(ancestors))
+    else:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if "Cache-Control" not in response.headers and current_user.is_authenticated:
         # A signed-in page must not stay in a shared computer's cache (the huiskamer PC).

@@ -9,7 +9,13 @@ from flask import Blueprint
 
 def create_blueprint() -> Blueprint:
     """The blueprint with every route of this area: importing the views attaches them."""
-    from kiosk import host_views, manage_views, phone_views, tablet_views  # noqa: F401
+    from kiosk import (  # noqa: F401
+        confirm_views,
+        host_views,
+        manage_views,
+        phone_views,
+        tablet_views,
+    )
     from kiosk.blueprint import bp
 
     return bp

@@ -5,7 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -22,6 +31,8 @@ from kiosk.blueprint import bp
 from kiosk.counting import running_activity
 from kiosk.forms import PairingForm
 from kiosk.qr import qr_svg
+
+WELCOME_LANGUAGE = "nl"  # the language the welcome screen returns to after each visitor
 
 
 @bp.route("/kiosk")
@@ -110,12 +121,14 @@ def qr_image() -> Response:
 def tap() -> Response:
     """An *Ik ben er* tap. The kiosk cookie is SameSite=Strict, so no other site can post
     one; the script sends JSON with its own client id, and without script the plain form
-    post counts once and returns to the welcome screen."""
+    post counts once and returns to the welcome screen, in Dutch again for the next
+    visitor (with script, kiosk.js asks for Dutch once its thanks are done)."""
     kiosk = web.this_kiosk()
     if not request.is_json:
         if kiosk is not None:
             check_in.tap(kiosk, str(uuid.uuid4()), None, web.now())
             flash(_("Dank u wel, fijn dat u er bent!"), "success")
+            session["lang"] = WELCOME_LANGUAGE
         return redirect(url_for("kiosk.screen"))
     if kiosk is None:
         return api_error(401, "geen_kiosk", _("Deze tablet is niet (meer) gekoppeld."))

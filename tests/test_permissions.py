@@ -150,6 +150,54 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/api/v1/stats/reach?house={house}&from=2026-03-02&to=2026-03-08",
         "401 404 404 200 200 404 200",
     ),
+    # front desk (issue 11)
+    "beheer.day_sheet": ("GET", "/beheer/{house}/dagstaat", "302 404 200 200 200 404 200"),
+    "beheer.book_on_behalf": (
+        "GET",
+        "/beheer/{house}/boeken-voor-bewoner",
+        "302 404 404 200 200 404 200",
+    ),
+    "beheer.on_behalf_confirmation": (
+        "GET",
+        "/beheer/{house}/boekingen/{booking}/bevestiging",
+        "302 404 404 200 200 404 200",
+    ),
+    "accounts.phone": ("GET", "/account/telefoon", "302 200 200 200 200 200 200"),
+    "rooms.confirm_cancel": (
+        "GET",
+        "/mijn-boekingen/{booking}/annuleren/bevestigen",
+        "302 404 404 404 200 404 200",
+    ),
+    "rooms.confirm_cancel_series": (
+        "GET",
+        "/mijn-boekingen/{booking}/annuleren-reeks/bevestigen",
+        "302 404 404 404 404 404 404",
+    ),
+    "beheer.confirm_cancel_booking": (
+        "GET",
+        "/beheer/{house}/boekingen/{booking}/annuleren/bevestigen",
+        "302 404 404 404 200 404 200",
+    ),
+    "accounts.request_mail_choice": (
+        "GET",
+        "/account/aanvraagmail",
+        "302 404 404 404 200 200 404",
+    ),
+    "beheer.calendar_day": ("GET", "/beheer/{house}/agenda", "302 404 404 200 200 404 200"),
+    "beheer.calendar_week": ("GET", "/beheer/{house}/agenda/week", "302 404 404 200 200 404 200"),
+    "public.whats_on": ("GET", "/wat-is-er-te-doen", "200 200 200 200 200 200 200"),
+    "public.agenda_embed": ("GET", "/huizen/{house}/agenda-embed", "200 200 200 200 200 200 200"),
+    "rooms.change": ("GET", "/mijn-boekingen/{booking}/wijzigen", "302 404 404 404 404 404 404"),
+    "beheer.change_booking": (
+        "GET",
+        "/beheer/{house}/boekingen/{booking}/bewerken",
+        "302 404 404 404 200 404 200",
+    ),
+    "api.change_booking_api": (
+        "PATCH",
+        "/api/v1/bookings/{booking}",
+        "401 415 415 415 415 415 415",
+    ),
 }
 UNCHECKED = {"static"}
 # POST routes on one object, each tested for every role in its own module (tests/beheer/)
@@ -168,6 +216,10 @@ COVERED_ELSEWHERE = {
     "api.revoke_feed",
     # stats: tests/stats/ (host notes)
     "stats.add_note",
+    # confirmation pages of one object: tests/beheer/test_confirmations.py
+    "beheer.confirm_delete_closure",
+    "beheer.confirm_delete_priority_block",
+    "kiosk.confirm_revoke",
 }
 SLOT = (datetime.now(UTC) + timedelta(days=3), datetime.now(UTC) + timedelta(days=3, hours=1))
 

@@ -5,7 +5,14 @@ from flask import Blueprint
 
 def create_blueprint() -> Blueprint:
     """The blueprint with every route of this area: importing the views attaches them."""
-    from booking.api import bookings, feeds, kiosks, stats, views  # noqa: F401
+    from booking.api import (  # noqa: F401
+        booking_changes,
+        bookings,
+        feeds,
+        kiosks,
+        stats,
+        views,
+    )
     from booking.api.blueprint import bp
 
     return bp

@@ -10,6 +10,7 @@ from typing import Any
 
 from booking.api.booking_input import MAX_CONTRIBUTION_CENTS
 from booking.api.openapi import error_response, json_request, json_response
+from booking.api.outcome_schema import CALENDAR_TOKEN, QUOTE_CALENDAR_PROPERTIES
 from booking.rules.numbers import MAX_ID
 from booking.rules.statuses import AlternativeKind, BookingStatus, OrganiserKind, TariffGroup
 
@@ -117,6 +118,7 @@ _BOOKING_REQUEST = {
         "title": {"type": "string", "maxLength": 200},
         "public": {"type": "boolean"},
         "activity": {"$ref": "#/components/schemas/Activity"},
+        "calendar_token": CALENDAR_TOKEN,
         "recurrence": {
             "type": "object",
             "required": ["freq", "until"],
@@ -238,6 +240,7 @@ PATHS: dict[str, dict[str, Any]] = {
                         "start": _MOMENT,
                         "end": _MOMENT,
                         "activity": {"$ref": "#/components/schemas/Activity"},
+                        "recurrence": _BOOKING_REQUEST["properties"]["recurrence"],
                     },
                 }
             ),
@@ -252,6 +255,7 @@ PATHS: dict[str, dict[str, Any]] = {
                             "amount_cents": {"type": "integer"},
                             "reasons": {"type": "array", "items": {"type": "string"}},
                             "problems": {"type": "array", "items": {"type": "string"}},
+                            **QUOTE_CALENDAR_PROPERTIES,
                         },
                     },
                 ),

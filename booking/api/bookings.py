@@ -23,14 +23,17 @@ from booking.api.booking_input import (
     parse_title,
 )
 from booking.api.openapi import add_paths
-from booking.api.parsing import json_body, optional_bool, query_integer
+from booking.api.outcome_json import calendar_json
+from booking.api.parsing import json_body, optional_bool, query_integer, string_field
 from booking.api.serialise import booking_json, busy_json, occurrence_conflict_json, quote_json
 from booking.errors import InvalidInput, NotFound
 from booking.rules.messages import N_
 from booking.security import public_endpoint
-from booking.services import availability, bookings, houses, quotes, series
+from booking.services import availability, bookings, houses, quotes, slot_outcomes
 from booking.services import booking_queries as queries
 from booking.services.quote_tokens import quote_token
+from booking.services.quoted_booking import book_as_shown
+from booking.services.series import SeriesBooked
 
 MAX_RANGE = timedelta(days=62)
 
@@ -79,9 +82,18 @@ def room_availability(room_id: int) -> Response:
 def quote() -> Response:
     data = json_body()
     room_id, (start, end), activity = parse_room_id(data), parse_slot(data), parse_activity(data)
-    result = quotes.quote(room_id, start, end, activity, now=_now())
-    token = quote_token(room_id, start, end, activity, parse_recurrence(data))
-    return jsonify({**quote_json(result), "quote_token": token})
+    recurrence = parse_recurrence(data)
+    found = slot_outcomes.calendar_quote(room_id, start, end, activity, recurrence, now=_now())
+    token = quote_token(room_id, start, end, activity, recurrence)
+    body = {**quote_json(found.quote), **calendar_json(found, current_user)}
+    return jsonify({**body, "quote_token": token})
+
+
+def parse_calendar_token(data: dict[str, object]) -> str | None:
+    """The quote's `calendar_token`, if sent: then the booking must still match that quote."""
+    if data.get("calendar_token") is None:
+        return None
+    return string_field(data, "calendar_token", max_length=64)  # type: ignore[arg-type]
 
 
 @bp.route("/bookings", methods=["POST"])
@@ -90,20 +102,18 @@ def create_booking() -> tuple[Response, int]:
     room_id, (start, end) = parse_room_id(data), parse_slot(data)
     title, activity = parse_title(data), parse_activity(data)
     public, recurrence = optional_bool(data, "public"), parse_recurrence(data)
-    if recurrence is not None:
-        made = series.create_series(
-            current_user, room_id, start, end, title, public, activity, recurrence, now=_now()
-        )
+    shown = parse_calendar_token(data)
+    made = book_as_shown(
+        current_user, room_id, start, end, title, public, activity, recurrence, shown, now=_now()
+    )
+    if isinstance(made, SeriesBooked):
         body = {
             "series_id": made.series.id,
             "occurrences": [booking_json(b.booking, b.displaced) for b in made.occurrences],
             "conflicts": [occurrence_conflict_json(c) for c in made.conflicts],
         }
         return jsonify(body), 201
-    booked = bookings.create_booking(
-        current_user, room_id, start, end, title, public, activity, now=_now()
-    )
-    return jsonify(booking_json(booked.booking, booked.displaced)), 201
+    return jsonify(booking_json(made.booking, made.displaced)), 201
 
 
 @bp.route("/bookings")

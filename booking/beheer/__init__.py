@@ -8,10 +8,15 @@ def create_blueprint() -> Blueprint:
     """The blueprint with every route of this area: importing the views attaches them."""
     from booking.beheer import (  # noqa: F401
         audit_log,
+        booking_changes,
         bookings,
+        calendar,
         closures,
+        confirmations,
+        day_sheet,
         export,
         home,
+        on_behalf,
         priority_blocks,
         rooms,
         settings,

@@ -20,16 +20,19 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
 
-from booking.forms import Form, in_calendar, lines, one_line, required
+from booking.forms import Form, email_address, in_calendar, lines, one_line, required
 from booking.rules import horizon
 from booking.rules.money import parse_euro
 from booking.rules.statuses import BookingStatus, OrganiserKind, PriorityClass, TariffGroup
 from booking.services.beheer.checks import GROUPS, TEXT_MAX
 from booking.services.beheer.house_settings import (
     CAP_MAX_CENTS,
+    CONTACT_EMAIL_MAX,
+    CONTACT_PHONE_MAX,
     DURATION_MAX_MINUTES,
     EXPIRY_MAX_DAYS,
     FACTOR_MAX_PERCENT,
+    HUISKAMER_HOURS_MAX,
     WINDOW_MAX_DAYS,
 )
 from booking.services.beheer.rooms import CAPACITY_MAX, NAME_MAX, RATE_MAX_CENTS
@@ -258,6 +261,17 @@ class SettingsForm(Form):
     max_duration = whole_number(_l("Langste boeking (minuten)"), GRID, DURATION_MAX_MINUTES)
     booking_horizon = whole_number(
         _l("Boekingshorizon (maanden vooruit)"), horizon.MIN_MONTHS, horizon.MAX_MONTHS
+    )
+    # Shown on the public agenda (/huizen/<slug>); all three may stay empty.
+    contact_email = StringField(
+        _l("E-mailadres van het huis"),
+        validators=[one_line(CONTACT_EMAIL_MAX), Optional(), email_address()],
+    )
+    contact_phone = StringField(
+        _l("Telefoonnummer van het huis"), validators=[one_line(CONTACT_PHONE_MAX)]
+    )
+    huiskamer_hours = StringField(
+        _l("Wanneer is de huiskamer open?"), validators=[one_line(HUISKAMER_HOURS_MAX)]
     )
 
     def validate_min_duration(self, field: IntegerField) -> None:

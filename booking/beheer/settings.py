@@ -34,6 +34,9 @@ def _settings_form_for(house: House) -> SettingsForm:
             "min_duration": house.min_duration_minutes,
             "max_duration": house.max_duration_minutes,
             "booking_horizon": house.booking_horizon_months,
+            "contact_email": house.contact_email,
+            "contact_phone": house.contact_phone,
+            "huiskamer_hours": house.huiskamer_hours,
         },
     )
 
@@ -47,6 +50,9 @@ def _settings_input(form: SettingsForm) -> service.HouseSettingsInput:
         min_duration_minutes=form.min_duration.data,
         max_duration_minutes=form.max_duration.data,
         booking_horizon_months=form.booking_horizon.data,
+        contact_email=form.contact_email.data or "",
+        contact_phone=form.contact_phone.data or "",
+        huiskamer_hours=form.huiskamer_hours.data or "",
     )
 
 

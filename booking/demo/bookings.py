@@ -93,6 +93,18 @@ def load_demo_bookings(loaded: list[House], today: date) -> None:
             Recurrence(Frequency.weekly, 1, until),
             True,
         ),
+        (  # public: De Berchplaets' agenda (/huizen/de-berchplaets) is never empty
+            "bewoner",
+            "de-berchplaets",
+            "Huiskamer",
+            "Koffieochtend De Berchplaets",
+            3,
+            (10, 0),
+            (12, 0),
+            RESIDENTS,
+            Recurrence(Frequency.weekly, 1, until),
+            True,
+        ),
         (
             "vereniging",
             "de-berchplaets",

@@ -11,20 +11,17 @@ from typing import Any
 
 from sqlalchemy import exists, insert, select
 
+from booking.demo.visits import VISIT_DAYS, visits_of_day
 from booking.extensions import db
 from booking.i18n import AMSTERDAM
 from booking.models import Area, House, OpeningHours, Room, Visit
 from booking.rules.permissions import Role
-from booking.rules.visit_vocabulary import PHONE_CHANNELS, AgeGroup, AreaAnswer, Channel
-from booking.rules.visits import NOT_SUSPICIOUS
 from booking.services import accounts, houses
-from booking.services.device_keys import device_hash, key_for_year
 from booking.services.slugs import slugify
 
 DEMO_PASSWORD = "buurthuis-demo"
 DEMO_DOMAIN = "buurthuis.example"
 OPENING = (time(8, 30), time(23, 0))
-VISIT_DAYS = 92
 
 
 @dataclass(frozen=True)
@@ -51,6 +48,12 @@ def load_demo(today: date | None = None) -> list[DemoLogin]:
     load_demo_bookings(loaded, today)
     for house in loaded:
         _load_visits(house, today, sorted(areas.values(), key=lambda a: a.name))
+    from booking.demo.history import load_history
+
+    load_history(loaded, today)
+    from booking.demo.closures import load_demo_closures
+
+    load_demo_closures(loaded, today)
     return logins
 
 
@@ -94,6 +97,9 @@ def _load_house(row: dict[str, Any], areas: dict[str, Area]) -> House:
             house.rooms.append(
                 Room(name=name, capacity=capacity, base_rate_cents=rate, is_huiskamer=is_huiskamer)
             )
+    for name in ("address", "contact_email", "contact_phone", "huiskamer_hours"):
+        if row.get(name) and not getattr(house, name):  # public agenda details, if given
+            setattr(house, name, row[name])
     if not house.opening_hours:
         house.opening_hours = [
             OpeningHours(weekday=d, opens=OPENING[0], closes=OPENING[1]) for d in range(7)
@@ -142,58 +148,9 @@ def _load_visits(house: House, today: date, areas: list[Area]) -> None:
     while day <= today:
         rows.extend(
             v
-            for v in _visits_of_day(house, room, day, rng, devices, areas)
+            for v in visits_of_day(house, room, day, rng, devices, areas)
             if v["visited_at"] <= now
         )
         day += timedelta(days=1)
     if rows:
-        db.session.execute(insert(Visit), rows)
-
-
-def _visits_of_day(
-    house: House, room: Room, day: date, rng: random.Random, devices: list[str], areas: list[Area]
-) -> list[dict[str, Any]]:
-    if day.weekday() == 6 and rng.random() < 0.7:
-        return []
-    key = key_for_year(day.year)
-    count = rng.randint(4, 14) + (10 if day.weekday() in (1, 3) else 0)
-    own_area = house.area
-    rows = []
-    for _ in range(count):
-        channel = rng.choices(
-            [Channel.qr, Channel.tablet, Channel.tally, Channel.poster], weights=[50, 35, 10, 5]
-        )[0]
-        minute = rng.randint(9 * 60, 21 * 60)
-        local = datetime.combine(day, time(minute // 60, minute % 60), AMSTERDAM)
-        area = own_area if rng.random() < 0.6 else rng.choice(areas)
-        answered = channel in PHONE_CHANNELS and rng.random() < 0.8
-        rows.append(
-            {
-                "house_id": house.id,
-                "room_id": room.id,
-                "visited_at": local.astimezone(UTC),
-                "channel": channel,
-                "first_time": (rng.random() < 0.12) if answered else None,
-                "area_id": area.id if answered and rng.random() < 0.9 else None,
-                "area_answer": rng.choice([AreaAnswer.elders, AreaAnswer.geen_antwoord])
-                if answered and rng.random() < 0.1
-                else None,
-                "age_group": rng.choice(
-                    [
-                        AgeGroup.van_18_tot_30,
-                        AgeGroup.van_30_tot_50,
-                        AgeGroup.van_50_tot_67,
-                        AgeGroup.vanaf_67,
-                        AgeGroup.vanaf_67,
-                    ]
-                )
-                if answered
-                else None,
-                "device_hash": device_hash(key, house.id, rng.choice(devices))
-                if channel in PHONE_CHANNELS
-                else None,
-                "suspicious": False,
-                "suspicious_reason": NOT_SUSPICIOUS,
-            }
-        )
-    return rows
+        db.session.execute(insert(Visit.__table__), rows)  # Core: one executemany

@@ -50,12 +50,11 @@ def _send(
     dedupe_key: str | None = None,
     attachment: tuple[str, str, str] | None = None,
 ) -> None:
-    organiser = booking.organiser
     queue_mail(
         kind,
-        organiser.email,
+        recipient(booking),
         template="booking_update",
-        locale=organiser.locale,
+        locale=mail_locale(booking),
         dedupe_key=dedupe_key,
         attachment=attachment,
         booking=booking,
@@ -66,15 +65,31 @@ def _send(
     )
 
 
+def mail_locale(booking: Booking) -> str:
+    """A resident staff booked for has no account and no language choice: Dutch."""
+    return "nl" if booking.is_on_behalf else (booking.organiser.locale or "nl")
+
+
+def recipient(booking: Booking) -> str:
+    """Who hears about a booking: the resident staff booked for, if they gave an e-mail
+    address (booking/services/on_behalf.py), otherwise the organiser."""
+    return booking.on_behalf_email or booking.organiser.email
+
+
 def _ics(booking: Booking) -> tuple[str, str, str]:
     """The booking as an .ics attachment, so the organiser can add it to their agenda."""
-    with force_locale(booking.organiser.locale or "nl"):
+    with force_locale(mail_locale(booking)):
         return ("boeking.ics", "text/calendar", booking_event_ics(booking))
 
 
 def notify_booked(booking: Booking) -> None:
-    """Confirm a new booking, or say it is provisional or waits for the beheerder."""
-    with force_locale(booking.organiser.locale or "nl"):
+    """Confirm a new booking, or say it is provisional or waits for the beheerder.
+
+    Booked by staff for a resident who gave no e-mail address: no mail (the staff member
+    made the booking and gives the resident the printed confirmation)."""
+    if booking.is_on_behalf and not booking.on_behalf_email:
+        return
+    with force_locale(mail_locale(booking)):
         if booking.status == BookingStatus.bevestigd:
             subject, lead = (
                 _("Boeking bevestigd: %(title)s", title=booking.title),
@@ -114,7 +129,7 @@ def notify_series_booked(
     `conflicts` is only counted (the booking service passes its OccurrenceConflict list).
     """
     first = booked[0]
-    with force_locale(first.organiser.locale or "nl"):
+    with force_locale(mail_locale(first)):
         subject = _("Reeks geboekt: %(title)s", title=series.title)
         lead = _(
             "Van uw reeks zijn %(booked)s datums geboekt en %(failed)s niet.",
@@ -126,7 +141,7 @@ def notify_series_booked(
 
 def notify_displaced(booking: Booking, reason: Message, suggestions: Sequence[Suggestion]) -> None:
     """Tell the organiser a priority activity took their slot, why, and what else is free."""
-    with force_locale(booking.organiser.locale or "nl"):
+    with force_locale(mail_locale(booking)):
         subject = _("Uw boeking is verdrongen: %(title)s", title=booking.title)
         lead = _(
             "Helaas: uw boeking onder voorbehoud is vervallen, omdat een activiteit met "
@@ -145,7 +160,7 @@ def notify_displaced(booking: Booking, reason: Message, suggestions: Sequence[Su
 
 def notify_cancelled(booking: Booking, *, by_organiser: bool) -> None:
     """Confirm a cancellation, saying who cancelled (the organiser or the beheerder)."""
-    with force_locale(booking.organiser.locale or "nl"):
+    with force_locale(mail_locale(booking)):
         subject = _("Boeking geannuleerd: %(title)s", title=booking.title)
         lead = (
             _("U heeft deze boeking geannuleerd.")
@@ -157,7 +172,7 @@ def notify_cancelled(booking: Booking, *, by_organiser: bool) -> None:
 
 def notify_decision(booking: Booking, *, approved: bool, by_window: bool = False) -> None:
     """The beheerder's decision on a request, or the priority window making it final."""
-    with force_locale(booking.organiser.locale or "nl"):
+    with force_locale(mail_locale(booking)):
         if by_window:
             subject = _("Boeking definitief: %(title)s", title=booking.title)
             lead = _("De voorrangstermijn is ingegaan: uw boeking is nu definitief bevestigd.")

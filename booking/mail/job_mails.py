@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from booking.i18n import fmt_date
+from booking.mail.booking_mails import mail_locale, recipient
 from booking.mail.outbox import queue_mail
 
 if TYPE_CHECKING:
@@ -31,8 +32,7 @@ def reminder_key(booking_id: int) -> str:
 
 def queue_expired(booking: Booking) -> OutboxMail | None:
     """Tell the organiser their request lapsed, so they are not left waiting or guessing."""
-    organiser = booking.organiser
-    with force_locale(organiser.locale or "nl"):
+    with force_locale(mail_locale(booking)):
         subject = _("Aanvraag verlopen: %(title)s", title=booking.title)
         lead = _(
             "Uw aanvraag is verlopen: de beheerder van het huis heeft niet op tijd beslist. "
@@ -40,9 +40,9 @@ def queue_expired(booking: Booking) -> OutboxMail | None:
         )
     return queue_mail(
         "booking_expired",
-        organiser.email,
+        recipient(booking),
         template="booking_update",
-        locale=organiser.locale,
+        locale=mail_locale(booking),
         dedupe_key=expired_key(booking.id),
         booking=booking,
         subject=subject,
@@ -54,8 +54,7 @@ def queue_expired(booking: Booking) -> OutboxMail | None:
 
 def queue_reminder(booking: Booking) -> OutboxMail | None:
     """Remind the organiser two days ahead; the date is shown in their language."""
-    organiser = booking.organiser
-    with force_locale(organiser.locale or "nl"):
+    with force_locale(mail_locale(booking)):
         subject = _(
             "Herinnering: %(title)s op %(date)s", title=booking.title, date=fmt_date(booking.start)
         )
@@ -65,9 +64,9 @@ def queue_reminder(booking: Booking) -> OutboxMail | None:
         )
     return queue_mail(
         "booking_reminder",
-        organiser.email,
+        recipient(booking),
         template="booking_update",
-        locale=organiser.locale,
+        locale=mail_locale(booking),
         dedupe_key=reminder_key(booking.id),
         booking=booking,
         subject=subject,

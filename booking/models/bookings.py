@@ -39,6 +39,7 @@ from booking.models.houses import Room
 from booking.rules.messages import N_, Message, encode_reason, encode_text_reason
 from booking.rules.pricing import Price
 from booking.rules.priority import DISPLACEABLE_STATUSES, initial_status
+from booking.rules.residents import Resident
 from booking.rules.statuses import (
     ACTIVE_STATUSES,
     BookingStatus,
@@ -50,6 +51,12 @@ from booking.rules.statuses import (
 from booking.rules.tariff import Activity, TariffDecision
 
 NO_OVERLAP_CONSTRAINT = "ex_booking_no_overlap"
+CHANGEABLE = (
+    *("room_id", "title", "public", "start", "end", "status", "tariff_group", "priority_class"),
+    *("amount_cents", "list_price_cents", "organiser_kind", "open_to_all", "membership_required"),
+    *("contribution_cents", "profit_making", "subsidised", "mainly_meeting", "gives_in_return"),
+)
+"""What `Booking.change` takes from a fresh judgement; identity, organiser, series stay."""
 _GROUP_VALUES = ", ".join(f"'{g.value}'" for g in TariffGroup)
 _KIND_VALUES = ", ".join(f"'{k.value}'" for k in OrganiserKind)
 ACTIVE_STATUS_VALUES = sorted(s.value for s in ACTIVE_STATUSES)
@@ -128,6 +135,8 @@ class Booking(Base):
         CheckConstraint("amount_cents >= 0 AND list_price_cents >= 0", name="money"),
         CheckConstraint("contribution_cents >= 0", name="contribution"),
         Index("ix_booking_room_start", "room_id", "start"),
+        # The public agendas read every room's public bookings of a fortnight by start.
+        Index("ix_booking_public_start", "public", "start"),
         ExcludeConstraint(
             (column("room_id"), "="),
             (func.tstzrange(column("start"), column("end"), "[)"), "&&"),
@@ -224,6 +233,17 @@ class Booking(Base):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_on_behalf(self) -> bool:
+        """Booked by staff (the organiser) for a resident without an account."""
+        return bool(self.on_behalf_name)
+
+    def book_for(self, resident: Resident) -> None:
+        """Record the resident staff booked for: shown to the house's staff only."""
+        self.on_behalf_name = resident.name
+        self.on_behalf_phone = resident.phone
+        self.on_behalf_email = resident.email
 
     # Transitions: each refuses an illegal move, then changes status and SEQUENCE at once.
 
@@ -337,6 +357,24 @@ class Booking(Base):
             self._move(BookingStatus.bevestigd)
         else:
             self.sequence += 1  # the price in the event's description changed
+
+    def change(
+        self, quote: Quote, *, title: str, public: bool, activity: Activity, now: datetime
+    ) -> None:
+        """Move or edit a future booking: judged again like a new one, same id and UID."""
+        if not self.is_active:
+            raise IllegalTransition(self._already())
+        if self.start <= now:
+            raise IllegalTransition(
+                Message(N_("Een boeking die al begonnen of voorbij is kan niet worden gewijzigd."))
+            )
+        fresh = Booking.from_quote(
+            quote, organiser=self.organiser, title=title, public=public, activity=activity
+        )
+        for name in CHANGEABLE:
+            setattr(self, name, getattr(fresh, name))
+        self.room, self.status_reason, self.override_reason = quote.room, "", ""
+        self.sequence += 1  # the event moved or its text changed: calendars update
 
     @property
     def _status(self) -> BookingStatus:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, session
+from datetime import UTC, datetime
+
+from flask import current_app, jsonify, redirect, render_template, request, session
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
@@ -10,7 +12,7 @@ from booking.accounts.views import _safe_next
 from booking.extensions import db
 from booking.public.blueprint import bp
 from booking.security import public_endpoint
-from booking.services import houses
+from booking.services import agenda, houses
 
 
 @bp.route("/")
@@ -22,10 +24,9 @@ def home() -> str:
 @bp.route("/huizen/<slug>")
 @public_endpoint
 def house(slug: str) -> str:
-    found = houses.get_house(slug)
-    if found is None:
-        abort(404)
-    return render_template("public/house.html", house=found)
+    """The house, its contact details and hours, and its public agenda (agenda_views.py)."""
+    found = agenda.house_agenda(slug, now=datetime.now(UTC))
+    return render_template("public/house.html", house=found.house, agenda=found)
 
 
 @bp.route("/taal", methods=["POST"])

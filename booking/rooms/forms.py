@@ -97,6 +97,7 @@ class BookingForm(Form):
     )
     until = DateField(_l("Herhalen tot en met"), validators=[Optional(), in_calendar])
     quote_token = HiddenField(validators=[one_line(200)])
+    shown_outcomes = HiddenField(validators=[one_line(200)])  # the quote's calendar
 
     def validate_contribution(self, field: StringField) -> None:
         try:

@@ -19,14 +19,18 @@ from booking.i18n import say, status_label
 from booking.models import House, Room
 from booking.rooms.blueprint import bp
 from booking.rooms.forms import BookingForm, SearchForm
+from booking.rooms.quote_page import answers_from_link, book_page, quote_page
 from booking.rooms.week import monday_of, this_week, week_grid
-from booking.rules import dates, horizon, slots
+from booking.rules import calendar_grid, dates, horizon, slots
 from booking.rules.numbers import parse_whole_number
 from booking.rules.recurrence import Recurrence, RecurrenceError
 from booking.rules.tariff import Activity
 from booking.security import public_endpoint
 from booking.services import availability, bookings, houses, quotes, series
+from booking.services.bookings import Booked
 from booking.services.quote_tokens import matches, quote_token
+from booking.services.quoted_booking import book_as_shown
+from booking.services.slot_outcomes import CALENDAR_CHANGED
 
 Page = str | Response | tuple[str, int]
 Slot = tuple[datetime, datetime]
@@ -110,6 +114,7 @@ def room(room_id: int) -> Page:
         "rooms/room.html",
         room=found,
         grid=week_grid(found, monday, _now()),
+        grid_label=calendar_grid.label,
         previous=previous if dates.in_range(previous) else None,
         next=following if dates.in_range(following) else None,
     )
@@ -135,20 +140,17 @@ def book(room_id: int) -> Page:
     activity, recurrence = form.activity(), form.recurrence()
     token = quote_token(room.id, start, end, activity, recurrence)
     if request.form.get("action") == "confirm" and matches(form.quote_token.data, token):
-        return _confirm(room, (start, end), form, activity, recurrence)
-    quote = quotes.quote(room.id, start, end, activity, now=_now())
-    form.quote_token.data = token
-    status = 422 if quote.problems else 200
-    return _book_page(room, form, status, quote=quote, recurrence=recurrence)
+        return _confirm(room, (start, end), form, activity, recurrence, token)
+    return quote_page(room, form, (start, end), activity, recurrence, token)
 
 
 def _book_page(room: Room, form: BookingForm, status: int, **shown: object) -> tuple[str, int]:
-    shown.setdefault("quote", None)
-    return render_template("rooms/book.html", room=room, form=form, **shown), status
+    return book_page(room, form, status, **shown)
 
 
 def _prefill() -> dict[str, object] | None:
-    """Start and end from a week-grid link (?start=2026-12-03T10:00)."""
+    """Start and end from a week-grid link (?start=2026-12-03T10:00); an alternative's
+    link also carries the title and the answers (rooms/quote_page.py)."""
     if request.method != "GET" or "start" not in request.args:
         return None
     start = dates.parse_moment(request.args["start"])
@@ -161,6 +163,7 @@ def _prefill() -> dict[str, object] | None:
         "day": start.date(),
         "start_time": start.time().replace(tzinfo=None),
         "end_time": end.time().replace(tzinfo=None),
+        **answers_from_link(request.args),
     }
 
 
@@ -170,15 +173,20 @@ def _confirm(
     form: BookingForm,
     activity: Activity,
     recurrence: Recurrence | None,
+    token: str,
 ) -> Page:
-    """Book; a refusal shows the form again with the problem (and is rolled back)."""
+    """Book; a refusal shows the form again with the problem (and is rolled back). When
+    the calendar changed since the quote, nothing is booked and the fresh quote is shown."""
     try:
         target = _book(room, slot, form, activity, recurrence)
     except RecurrenceError as error:
         form.until.errors = [say(error.message)]
         return _book_page(room, form, 422)
     except RuleViolation as error:
-        return _book_page(room, form, 422, problems=[say(m) for m in error.problems])
+        problems = [say(m) for m in error.problems]
+        if error.code == CALENDAR_CHANGED:
+            return quote_page(room, form, slot, activity, recurrence, token, changed=problems)
+        return _book_page(room, form, 422, problems=problems)
     except SlotTaken as error:
         return _book_page(room, form, 409, taken=error)
     return redirect(url_for("rooms.my_booking", booking_id=target))
@@ -193,16 +201,20 @@ def _book(
 ) -> int:
     """One booking or a series; flashes what was booked, returns the booking to show."""
     start, end = slot
-    title, public = form.title.data, form.public.data
-    if recurrence is not None:
-        return _book_series(
-            series.create_series(
-                current_user, room.id, start, end, title, public, activity, recurrence, now=_now()
-            )
-        )
-    booked = bookings.create_booking(
-        current_user, room.id, start, end, title, public, activity, now=_now()
+    booked = book_as_shown(
+        current_user,
+        room.id,
+        start,
+        end,
+        form.title.data,
+        form.public.data,
+        activity,
+        recurrence,
+        form.shown_outcomes.data or None,
+        now=_now(),
     )
+    if not isinstance(booked, Booked):
+        return _book_series(booked)
     flash(
         _(
             "Geboekt: %(title)s (%(status)s).",

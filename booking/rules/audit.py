@@ -18,8 +18,11 @@ class AuditAction(StrEnum):
     booking_approved = "booking_approved"
     booking_rejected = "booking_rejected"
     booking_overridden = "booking_overridden"
+    booking_changed = "booking_changed"
     booking_confirmed_by_window = "booking_confirmed_by_window"
     booking_expired = "booking_expired"
+    booked_on_behalf = "booked_on_behalf"
+    phone_changed = "phone_changed"
     room_created = "room_created"
     room_updated = "room_updated"
     house_settings_updated = "house_settings_updated"
@@ -65,8 +68,11 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.booking_approved: N_("Aanvraag goedgekeurd"),
     AuditAction.booking_rejected: N_("Aanvraag afgewezen"),
     AuditAction.booking_overridden: N_("Tariefgroep of voorrang aangepast"),
+    AuditAction.booking_changed: N_("Boeking gewijzigd"),
     AuditAction.booking_confirmed_by_window: N_("Bevestigd door de voorrangstermijn"),
     AuditAction.booking_expired: N_("Aanvraag verlopen"),
+    AuditAction.booked_on_behalf: N_("Geboekt voor een bewoner"),
+    AuditAction.phone_changed: N_("Telefoonnummer gewijzigd"),
     AuditAction.room_created: N_("Ruimte toegevoegd"),
     AuditAction.room_updated: N_("Ruimte gewijzigd"),
     AuditAction.house_settings_updated: N_("Instellingen gewijzigd"),

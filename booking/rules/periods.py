@@ -127,6 +127,11 @@ def previous_quarter(today: date) -> Period:
     return Period(_quarter_start(last), _month_end(last))
 
 
+def year_to_date(today: date) -> Period:
+    """1 January up to today: where the rendement overview opens."""
+    return Period(date(today.year, 1, 1), today)
+
+
 def default_period(today: date) -> Period:
     """The last full quarter: what a board reports on."""
     return previous_quarter(today)

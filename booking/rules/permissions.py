@@ -34,6 +34,7 @@ class Permission(StrEnum):
     see_statistics = "see_statistics"
     see_today_totals = "see_today_totals"
     manage_policy = "manage_policy"
+    book_on_behalf = "book_on_behalf"  # staff book for a resident without an account
 
 
 _SOCIAL = frozenset(
@@ -46,6 +47,7 @@ _SOCIAL = frozenset(
         Permission.manage_feeds,
         Permission.see_statistics,
         Permission.see_today_totals,
+        Permission.book_on_behalf,
     }
 )
 _BUILDING = _SOCIAL | {

@@ -26,6 +26,7 @@ from booking.mail.booking_mails import (
     notify_decision,
     notify_displaced,
 )
+from booking.mail.staff_mails import notify_overridden
 from booking.models import Booking, User
 from booking.models.bookings import NO_OVERLAP_CONSTRAINT
 from booking.rules import slots
@@ -34,9 +35,10 @@ from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
 from booking.rules.pricing import quote_price
 from booking.rules.priority import displacement_reason, may_displace
+from booking.rules.residents import Resident
 from booking.rules.statuses import BookingStatus, PriorityClass, TariffGroup
 from booking.rules.tariff import Activity
-from booking.services import audit
+from booking.services import audit, request_notices
 from booking.services.availability import alternatives, overlapping
 from booking.services.house_rules import rules_for
 from booking.services.quotes import QuoteResult, judge, load_room
@@ -62,8 +64,13 @@ def create_booking(
     activity: Activity,
     *,
     now: datetime,
+    on_behalf: Resident | None = None,
 ) -> Booked:
-    """Book one slot: refused with every broken rule, or with the bookings in the way."""
+    """Book one slot: refused with every broken rule, or with the bookings in the way.
+
+    `on_behalf`: staff book for a resident without an account (services/on_behalf.py); the
+    organiser is then the staff member, and the booking's mails go to the resident's e-mail.
+    """
     begin_write()
     title = check_title(title)
     judged = judge(load_room(room_id), start, end, activity, now)
@@ -73,7 +80,10 @@ def create_booking(
     if blocking:
         raise SlotTaken(blocking, alternatives(judged.room, start, end, now))
     booked = place(organiser, judged, title, public, activity, None, displaceable, now)
+    if on_behalf is not None:
+        booked.booking.book_for(on_behalf)
     notify_booked(booked.booking)
+    request_notices.announce_requests([booked.booking])
     return booked
 
 
@@ -317,6 +327,7 @@ def override_tariff(
         before=before,
         after=(booking.tariff_group, booking.priority_class, booking.amount_cents),
     )
+    notify_overridden(booking, before)
     return booking
 
 

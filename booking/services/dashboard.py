@@ -12,6 +12,7 @@ from booking.models import Booking, House, Room, User, Visit
 from booking.rules.permissions import Permission
 from booking.rules.slots import local_day_bounds
 from booking.rules.statuses import ACTIVE_STATUSES
+from booking.services import request_notices
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Overview:
     houses: list[HouseSummary] = field(default_factory=list)
     my_upcoming: list[Booking] = field(default_factory=list)
     sees_all_houses: bool = False
+    waiting: request_notices.Waiting = field(default_factory=request_notices.Waiting)
 
 
 def _counts(house_ids: list[int], now: datetime) -> tuple[dict[int, int], dict[int, int]]:
@@ -89,4 +91,9 @@ def overview_for(user: User, now: datetime | None = None) -> Overview:
         )
         for h in houses
     ]
-    return Overview(houses=summaries, my_upcoming=upcoming, sees_all_houses=house_ids is None)
+    return Overview(
+        houses=summaries,
+        my_upcoming=upcoming,
+        sees_all_houses=house_ids is None,
+        waiting=request_notices.waiting_for(user, now),
+    )

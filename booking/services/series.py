@@ -19,7 +19,7 @@ from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import N_, Message
 from booking.rules.recurrence import Recurrence, expand
 from booking.rules.tariff import Activity
-from booking.services import audit
+from booking.services import audit, request_notices
 from booking.services.availability import alternatives
 from booking.services.bookings import Booked, check_title, place, split_overlapping
 from booking.services.quotes import horizon_months, judge, load_room
@@ -118,6 +118,7 @@ def create_series(
         conflicts=len(conflicts),
     )
     notify_series_booked(series, [b.booking for b in booked], conflicts)
+    request_notices.announce_requests([b.booking for b in booked])
     return SeriesBooked(series, booked, conflicts)
 
 

@@ -64,9 +64,10 @@ def _formatting() -> dict[str, Any]:
     }
 
 
-def chosen_period(form: PeriodForm) -> Period:
-    """The period of a validated form (the last full quarter when none was chosen)."""
-    return form.period(default_period(today()))
+def chosen_period(form: PeriodForm, default: Period | None = None) -> Period:
+    """The period of a validated form (`default`, else the last full quarter, when none
+    was chosen)."""
+    return form.period(default or default_period(today()))
 
 
 def show_period(form: PeriodForm, period: Period) -> None:

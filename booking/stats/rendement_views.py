@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from booking.models import House
+from booking.rules.periods import Period, year_to_date
 from booking.rules.permissions import Permission
 from booking.services import reach_figures, rendement
 from booking.stats import export
@@ -29,6 +31,12 @@ from booking.stats.pages import (
     show_period,
     to_first_house,
 )
+from booking.stats.pages import today as today_amsterdam
+
+
+def _opening_period() -> Period:
+    """The rendement overview opens on the year to date, not on an empty quarter."""
+    return year_to_date(today_amsterdam())
 
 
 def _rendement_page(house: House | None, form: PeriodForm) -> Page:
@@ -38,11 +46,14 @@ def _rendement_page(house: House | None, form: PeriodForm) -> Page:
         "house": house,
         "form": form,
         "rows": None,
-        "quick": quick_choices(endpoint, **slug),
+        "quick": [
+            (_("Dit jaar"), url_for(endpoint, **period_args(_opening_period()), **slug)),
+            *quick_choices(endpoint, **slug),
+        ],
     }
     if not form.validate():
         return render_template("stats/rendement.html", **context), 400
-    found = rendement.overview(current_user, house, chosen_period(form))
+    found = rendement.overview(current_user, house, chosen_period(form, _opening_period()))
     show_period(form, found.period)
     dates = period_args(found.period)
     reach_url = (
@@ -65,7 +76,7 @@ def _rendement_page(house: House | None, form: PeriodForm) -> Page:
 def _rendement_csv(house: House | None, form: PeriodForm) -> Response | tuple[str, int]:
     if not form.validate():
         return bad_request(first_error(form))
-    found = rendement.overview(current_user, house, chosen_period(form))
+    found = rendement.overview(current_user, house, chosen_period(form, _opening_period()))
     name = csv_name(f"rendement-{house.slug if house else 'alle-huizen'}", found.period)
     return csv_response(export.rendement_csv(found), name)
 

@@ -3,7 +3,8 @@
 Adds columns only, each with a server default so existing rows stay valid:
 house.contact_email, house.contact_phone, house.huiskamer_hours; user_account.phone and
 user_account.request_mail (with its CHECK ck_user_account_request_mail);
-booking.on_behalf_name, booking.on_behalf_phone, booking.on_behalf_email.
+booking.on_behalf_name, booking.on_behalf_phone, booking.on_behalf_email; and the index
+ix_booking_public_start that the public agendas read.
 
 Revision ID: 0005
 Revises: 0004
@@ -47,9 +48,11 @@ def upgrade():
         batch_op.add_column(_text("on_behalf_name", 120))
         batch_op.add_column(_text("on_behalf_phone", 40))
         batch_op.add_column(_text("on_behalf_email", 254))
+    op.create_index("ix_booking_public_start", "booking", ["public", "start"])
 
 
 def downgrade():
+    op.drop_index("ix_booking_public_start", table_name="booking")
     with op.batch_alter_table("booking", schema=None) as batch_op:
         batch_op.drop_column("on_behalf_email")
         batch_op.drop_column("on_behalf_phone")

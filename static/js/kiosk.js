@@ -13,6 +13,8 @@
   const thanks = document.getElementById("bedankt");
   const RESET_AFTER_MS = 5000;
   const QR_REFRESH_MS = 45000;
+  const IDLE_RESET_MS = 90000;
+  const WELCOME_LANGUAGE = "nl";
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -82,13 +84,34 @@
     }
   }
 
+  // After each visitor the welcome screen speaks Dutch again: the language is kept in the
+  // session, so ask for Dutch with the footer's own language form (which reloads this page).
+  function backToWelcomeLanguage() {
+    if (document.documentElement.lang === WELCOME_LANGUAGE || !navigator.onLine) return;
+    const button = document.querySelector(`.language-buttons button[name="lang"][value="${WELCOME_LANGUAGE}"]`);
+    if (button) button.click();
+  }
+
   let resetTimer = null;
   function showThanks() {
     thanks.hidden = false;
     root.classList.add("is-thanking");
     clearTimeout(resetTimer);
-    resetTimer = setTimeout(() => { thanks.hidden = true; root.classList.remove("is-thanking"); }, RESET_AFTER_MS);
+    resetTimer = setTimeout(() => {
+      thanks.hidden = true;
+      root.classList.remove("is-thanking");
+      backToWelcomeLanguage();
+    }, RESET_AFTER_MS);
   }
+
+  // A visitor who chose a language and walked away without tapping: back to Dutch too.
+  let idleTimer = null;
+  function stillHere() {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(backToWelcomeLanguage, IDLE_RESET_MS);
+  }
+  ["pointerdown", "keydown"].forEach((kind) => document.addEventListener(kind, stillHere, { passive: true }));
+  stillHere();
 
   document.getElementById("tap-form").addEventListener("submit", async (event) => {
     event.preventDefault();

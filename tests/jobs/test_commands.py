@@ -32,6 +32,7 @@ def test_jobs_list_names_every_job(runner):
         "send_outbox",
         "send_reminders",
         "rollup_visits",
+        "send_request_digest",
     ]
     assert "elke 1 min" in result.output and "elke 6 uur" in result.output
 
@@ -88,6 +89,7 @@ def test_the_scheduler_runs_every_job_on_a_utc_interval(app):
         "send_outbox": 1,
         "send_reminders": 30,
         "rollup_visits": 360,
+        "send_request_digest": 30,
     }
     for name, job in jobs.items():
         assert isinstance(job.trigger, IntervalTrigger)

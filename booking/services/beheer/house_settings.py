@@ -29,6 +29,9 @@ CAP_MAX_CENTS = 100_000
 WINDOW_MAX_DAYS = 365
 EXPIRY_MAX_DAYS = 365
 DURATION_MAX_MINUTES = 24 * 60
+CONTACT_EMAIL_MAX = 254
+CONTACT_PHONE_MAX = 40
+HUISKAMER_HOURS_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,10 @@ class HouseSettingsInput:
     min_duration_minutes: int
     max_duration_minutes: int
     booking_horizon_months: int = horizon.DEFAULT_MONTHS
+    # For the public agenda; None leaves the stored value as it is.
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    huiskamer_hours: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,39 @@ def _duration_problems(data: HouseSettingsInput) -> list[Message]:
     return problems
 
 
+def _looks_like_email(text: str) -> bool:
+    """A minimal check (the form's validator is stricter): one @, a dot after it, no space."""
+    local, at, domain = text.partition("@")
+    return bool(local and at and "." in domain.strip(".") and "@" not in domain) and not any(
+        c.isspace() for c in text
+    )
+
+
+def _contact_problems(data: HouseSettingsInput) -> list[Message]:
+    problems = []
+    email = data.contact_email or ""
+    if len(email) > CONTACT_EMAIL_MAX or (email and not _looks_like_email(email)):
+        problems.append(
+            Message(N_("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."))
+        )
+    if len(data.contact_phone or "") > CONTACT_PHONE_MAX:
+        problems.append(
+            Message(
+                N_("Een telefoonnummer heeft hoogstens %(n)s tekens."), {"n": CONTACT_PHONE_MAX}
+            )
+        )
+    if len(data.huiskamer_hours or "") > HUISKAMER_HOURS_MAX:
+        problems.append(
+            Message(
+                N_("De openingstijden van de huiskamer hebben hoogstens %(n)s tekens."),
+                {"n": HUISKAMER_HOURS_MAX},
+            )
+        )
+    return problems
+
+
 def settings_problems(data: HouseSettingsInput) -> list[Message]:
-    problems: list[Message] = []
+    problems: list[Message] = _contact_problems(data)
     for group in GROUPS:
         problems += range_problem(
             data.factors_percent.get(group), 0, FACTOR_MAX_PERCENT, N_("Een factor")
@@ -150,6 +188,9 @@ def update_settings(actor: User, slug: str, data: HouseSettingsInput) -> House:
         "max_duration_minutes": data.max_duration_minutes,
         "booking_horizon_months": data.booking_horizon_months,
     }
+    for name in ("contact_email", "contact_phone", "huiskamer_hours"):
+        if getattr(data, name) is not None:
+            values[name] = getattr(data, name).strip()
     changed = {}
     for name, value in values.items():
         if getattr(house, name) != value:
