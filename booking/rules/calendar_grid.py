@@ -18,9 +18,10 @@ the blocks a calendar draws.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from booking.rules.messages import N_, Message
 from booking.rules.priority import PriorityBlock
@@ -140,7 +141,9 @@ def _clock(minute: int) -> time:
     return time(minute // 60, minute % 60)
 
 
+@lru_cache(maxsize=4096)
 def _moment(day: date, clock: time) -> datetime:
+    """UTC of a wall-clock time; cached, as every room of a calendar asks the same ones."""
     if clock == time.max:
         return local_to_utc_lenient(datetime.combine(day + timedelta(days=1), time(0)))
     return local_to_utc_lenient(datetime.combine(day, clock))
@@ -185,8 +188,18 @@ def day_cells(
     bookings: Sequence[BookingSpan],
     now: datetime,
 ) -> list[Cell]:
-    """One cell per row, in order."""
-    return [cell(day, row, rules, bookings, now) for row in rows]
+    """One cell per row, in order.
+
+    Only the bookings and closures that touch the day's shown hours are handed to each
+    cell: a week's calendar would otherwise test every booking of the week in every cell.
+    """
+    if not rows:
+        return []
+    shown_from, shown_until = _moment(day, rows[0][0]), _moment(day, rows[-1][1])
+    todays = [b for b in bookings if as_utc(b.start) < shown_until and shown_from < as_utc(b.end)]
+    closures = tuple(c for c in rules.closures if c.overlaps(shown_from, shown_until))
+    narrowed = replace(rules, closures=closures)
+    return [cell(day, row, narrowed, todays, now) for row in rows]
 
 
 def runs(cells: Sequence[Cell]) -> list[Run]:

@@ -28,7 +28,10 @@ from booking.rules.statuses import PriorityClass
 from booking.rules.text import has_unsafe_chars
 from booking.urls import public_url
 
-MAX_ITEMS = 1_000
+# A page a person reads, not a data dump: past 200 the visitor is asked to filter (a
+# municipality's fortnight can hold a thousand public activities; rendering them all is
+# also what made the town page slow in bench/front_desk_bench.py).
+MAX_ITEMS = 200
 """At most this many activities on one page; the page says when there were more."""
 
 
