@@ -6,8 +6,8 @@ from flask import Blueprint
 def create_blueprint() -> Blueprint:
     """The blueprint with every route of this area: importing the views attaches them."""
     from booking.api import (  # noqa: F401
-        booking_changes,
         bookings,
+        changes,  # after bookings: see its docstring
         feeds,
         kiosks,
         stats,

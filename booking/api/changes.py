@@ -3,6 +3,10 @@
 The body takes the fields of a new booking that can change — room_id, start, end, title,
 public, activity — each optional, plus `scope` ("occurrence" or "rest_of_series").
 Refusals are the JSON error of DESIGN section 10 (404, 409 with alternatives, 422).
+
+Imported after `bookings` (booking/api/__init__.py): for an id beyond what the database
+holds, Werkzeug answers the method of the first rule on the path with 404 and the others
+with 405, so GET /api/v1/bookings/{id} must be registered first to stay a 404.
 """
 
 from __future__ import annotations
