@@ -132,10 +132,9 @@ def _narrow_kind(query: Select, kind: agenda.AgendaKind | None) -> Select:
 
 def _json_ld(items: list[AgendaItem]) -> dict[int, dict[str, Any]]:
     """Each activity's schema.org Event; its url is the house's public page."""
+    urls = {slug: public_url("public.house", slug=slug) for slug in {i.house_slug for i in items}}
     return {
-        item.booking_id: agenda.event_json_ld(
-            item, url=public_url("public.house", slug=item.house_slug), tz=AMSTERDAM
-        )
+        item.booking_id: agenda.event_json_ld(item, url=urls[item.house_slug], tz=AMSTERDAM)
         for item in items
     }
 
