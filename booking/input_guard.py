@@ -68,8 +68,18 @@ def check_request() -> tuple[str, int] | None:
     return render_template("errors/error.html", title=_("Ongeldig verzoek"), message=message), 400
 
 
+class CleanMarkup(Markup):
+    """HTML whose every piece of data already went through `printable_text` and `escape`
+    where it was written (`booking.beheer.calendar_html`); `clean_output` lets it pass, as
+    scanning a calendar's kilobytes of markup a second time cost more than writing them."""
+
+    __slots__ = ()
+
+
 def clean_output(value: Any) -> Any:
     """Jinja's finalize: every {{ … }} of every template, escaped HTML included."""
+    if type(value) is CleanMarkup:
+        return value
     if isinstance(value, Markup):
         return Markup(printable_text(str(value), multiline=True))
     if isinstance(value, str):

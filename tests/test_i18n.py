@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.i18n import AMSTERDAM, fmt_time
+from booking.i18n import AMSTERDAM, fmt_time, local_iso
 
 LANGUAGES = ["nl", "en", "tr", "ar", "pl"]
 MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1))
@@ -30,3 +30,9 @@ def test_fmt_time_is_babels_hh_mm_in_amsterdam(app, language, moment):
 
 def test_fmt_time_of_nothing_is_empty():
     assert fmt_time(None) == ""
+
+
+@given(moment=MOMENTS)
+def test_local_iso_is_the_amsterdam_wall_clock_to_the_minute(moment):
+    instant = moment.replace(tzinfo=UTC)
+    assert local_iso(instant) == instant.astimezone(AMSTERDAM).strftime("%Y-%m-%dT%H:%M")

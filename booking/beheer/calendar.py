@@ -1,7 +1,8 @@
 """The house calendar for staff: a day (rooms as columns) and a week (rooms as rows).
 
 `?dag=JJJJ-MM-DD` for a day, `?week=JJJJ-Www` (or `?dag=`) for a week; who may see it and
-what each half hour is are `booking.services.house_calendar`'s business.
+what each half hour is are `booking.services.house_calendar`'s business, the blocks'
+markup `booking.beheer.calendar_html`'s.
 """
 
 from __future__ import annotations
@@ -9,21 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import request
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from booking.beheer import calendar_html
 from booking.beheer.blueprint import bp
 from booking.beheer.pages import Page, now, render_page
-from booking.i18n import say
 from booking.rules import calendar_grid
 from booking.services import house_calendar as service
-
-
-def _words() -> dict[str, str]:
-    """Each cell kind's label and the link word, translated once per page: a week draws
-    a few thousand runs and a gettext per run was a fifth of its time."""
-    words = {kind.value: say(calendar_grid.label(kind)) for kind in calendar_grid.CellKind}
-    return words | {"boeken": _("boeken")}
 
 
 @bp.route("/<slug>/agenda")
@@ -40,7 +33,8 @@ def calendar_day(slug: str) -> Page:
         next=(day + timedelta(days=1)).isoformat(),
         week=service.iso_week(day - timedelta(days=day.weekday())),
         grid=calendar_grid,
-        words=_words(),
+        cal=calendar_html,
+        words=calendar_html.CalendarWords.for_page(calendar.house.slug, calendar.rooms),
     )
 
 
@@ -58,6 +52,6 @@ def calendar_week(slug: str) -> Page:
         week=service.iso_week(monday),
         previous=service.iso_week(monday - timedelta(days=7)),
         next=service.iso_week(monday + timedelta(days=7)),
-        grid=calendar_grid,
-        words=_words(),
+        cal=calendar_html,
+        words=calendar_html.CalendarWords.for_page(calendar.house.slug, calendar.rooms),
     )

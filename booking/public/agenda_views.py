@@ -10,9 +10,12 @@ from datetime import UTC, datetime
 
 from flask import render_template, request
 
+from booking.public import agenda_html
 from booking.public.blueprint import bp
 from booking.security import embeddable, public_endpoint
 from booking.services import agenda
+
+bp.add_app_template_global(agenda_html.items_html, "agenda_items_html")
 
 
 def _now() -> datetime:

@@ -60,8 +60,11 @@ def as_utc(moment: datetime) -> datetime:
     """Compare and subtract in UTC only.
 
     Python compares and subtracts two datetimes that share a tzinfo by wall clock, ignoring
-    the offset, which is wrong across a DST change.
+    the offset, which is wrong across a DST change. A moment already in UTC (every one the
+    database hands back) is returned as it is: a calendar asks this thousands of times.
     """
+    if moment.tzinfo is UTC:
+        return moment
     require_aware(moment)
     return moment.astimezone(UTC)
 

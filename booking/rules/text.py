@@ -67,6 +67,11 @@ _UNSAFE_RE = re.compile(f"[{_CONTROLS}{_INVALID}{_BIDI}\u2028\u2029]")
 """Anything `clean_text` would change or refuse apart from normalisation: the fast path."""
 _UNSAFE_MULTILINE_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVALID}{_BIDI}]")
 _ONE_LINE_SPACE_RE = re.compile("\r\n|[\t\r\n\x85\u2028\u2029]")
+_MULTILINE_CHANGES_RE = re.compile(
+    f"[\r\x85\u2028\u2029\x00-\x08\x0b-\x1f\x7f-\x9f{_INVALID}{_BIDI}]"
+)
+"""Anything multi-line `printable_text` would change (TAB and LF stay): its fast path, as
+every {{ … }} of every page passes through it and most of them hold line breaks."""
 
 
 def has_unsafe_chars(value: str) -> bool:
@@ -113,8 +118,10 @@ def printable_text(value: str, *, multiline: bool = False) -> str:
     Line breaks become "\\n" in multi-line text; in one-line text they and TAB become a
     space. Other controls, bidi controls, surrogates and noncharacters are removed.
     """
+    if multiline:
+        if _MULTILINE_CHANGES_RE.search(value) is None:
+            return value
+        return _UNSAFE_MULTILINE_RE.sub("", _LINE_BREAK_RE.sub("\n", value))
     if not has_unsafe_chars(value):
         return value
-    if multiline:
-        return _UNSAFE_MULTILINE_RE.sub("", _LINE_BREAK_RE.sub("\n", value))
     return _UNSAFE_RE.sub("", _ONE_LINE_SPACE_RE.sub(" ", value))

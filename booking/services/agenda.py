@@ -28,10 +28,11 @@ from booking.rules.statuses import PriorityClass
 from booking.rules.text import has_unsafe_chars
 from booking.urls import public_url
 
-# A page a person reads, not a data dump: past 200 the visitor is asked to filter (a
-# municipality's fortnight can hold a thousand public activities; rendering them all is
-# also what made the town page slow in bench/front_desk_bench.py).
-MAX_ITEMS = 200
+# A page a person reads, not a data dump: past 100 the visitor is asked to filter by wijk,
+# day or kind (a municipality's fortnight can hold a thousand public activities; a list of
+# a hundred is already several screens on a phone, and rendering more is what made the
+# town page slow in bench/front_desk_bench.py).
+MAX_ITEMS = 100
 """At most this many activities on one page; the page says when there were more."""
 
 

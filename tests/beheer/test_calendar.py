@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from booking.demo.bookings import CHOIR
 from booking.extensions import db
-from booking.models import Closure, PriorityBlock, Room
+from booking.models import Booking, Closure, PriorityBlock, Room
 from booking.rules.slots import AMSTERDAM, local_to_utc
 from tests.beheer.test_day_sheet import place
 from tests.beheer.test_pages import client_for, make_setup
@@ -198,3 +198,26 @@ def test_the_number_of_queries_does_not_grow_with_the_bookings(app, setup):
     add_block(app, setup.house.room_ids[0], 6, time(9), time(10))
     many = _statements(app, client, url)
     assert many == few
+
+
+def test_a_title_with_markup_or_controls_is_escaped_and_cleaned_in_both_views(app, setup):
+    """The blocks are written in Python (beheer/calendar_html.py), so check what the
+    template's autoescape and clean_output used to guarantee."""
+    monday = next_monday()
+    title = 'Koor <script>alert("x")</script>'
+    booking_id = place(
+        app, setup.organiser.id, setup.house.room_ids[1], monday, time(10), time(12), title, CHOIR
+    )
+    with app.app_context():  # an old row, stored before the input rule: a bidi override
+        db.session.get(Booking, booking_id).title = "Koor \u202egnik"
+        db.session.commit()
+    client = client_for(app, setup.beheerder)
+    week = "{}-W{:02d}".format(*monday.isocalendar()[:2])
+    for path in (f"{setup.base}/agenda/week?week={week}", f"{setup.base}/agenda?dag={monday}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Koor gnik" in html and "\u202e" not in html, path
+    with app.app_context():
+        db.session.get(Booking, booking_id).title = title
+        db.session.commit()
+    html = client.get(f"{setup.base}/agenda?dag={monday}").get_data(as_text=True)
+    assert "<script>alert" not in html and "Koor &lt;script&gt;alert(" in html

@@ -339,3 +339,22 @@ def test_agenda_pages_carry_no_inline_script(client, make_house, organiser, book
         assert "<script>" not in html and " style=" not in html and "<style" not in html
         scripts = re.findall(r"<script([^>]*)>", html)
         assert all("src=" in s or 'type="application/ld+json"' in s for s in scripts), scripts
+
+
+def test_a_long_agenda_shows_the_first_activities_and_asks_for_a_filter(
+    client, make_house, organiser, book, monkeypatch
+):
+    from booking.services import agenda
+
+    monkeypatch.setattr(agenda, "MAX_ITEMS", 2)
+    house = make_house()
+    for days, title in ((2, "Eerste"), (3, "Tweede"), (4, "Derde")):
+        book(organiser, house.room_ids[1], days_ahead=days, title=title)
+    for path in ("/wat-is-er-te-doen", f"/huizen/{house.slug}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Eerste" in html and "Tweede" in html and "Derde" not in html, path
+        assert [e["name"] for e in _events(html)] == ["Eerste", "Tweede"]
+    assert "kies een wijk, dag of soort" in html
+    monkeypatch.setattr(agenda, "MAX_ITEMS", 3)
+    html = client.get("/wat-is-er-te-doen").get_data(as_text=True)
+    assert "Derde" in html and "kies een wijk, dag of soort" not in html

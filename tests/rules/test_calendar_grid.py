@@ -102,7 +102,7 @@ clocks = st.integers(0, 47).map(lambda h: time(h // 2, 30 * (h % 2)))
 
 
 @st.composite
-def day_rules(draw):
+def day_rules(draw, day: date = DAY):
     opening = []
     for weekday in draw(st.sets(st.integers(0, 6))):
         a, b = sorted(draw(st.lists(clocks, min_size=2, max_size=2, unique=True)))
@@ -110,19 +110,21 @@ def day_rules(draw):
     closures = []
     for _ in range(draw(st.integers(0, 2))):
         a, b = sorted(draw(st.lists(st.integers(0, 24 * 4), min_size=2, max_size=2, unique=True)))
-        base = at("00:00")
+        base = at("00:00", day)
         closures.append(
             Closure(base + timedelta(minutes=15 * a), base + timedelta(minutes=15 * b), "x")
         )
     blocks = []
     for _ in range(draw(st.integers(0, 2))):
         a, b = sorted(draw(st.lists(clocks, min_size=2, max_size=2, unique=True)))
-        blocks.append(PriorityBlock(DAY.weekday(), a, b))
+        blocks.append(
+            PriorityBlock(draw(st.sampled_from([day.weekday(), (day.weekday() + 1) % 7])), a, b)
+        )
     spans = []
     for n in range(draw(st.integers(0, 3))):
         a = draw(st.integers(0, 24 * 4 - 1))
         length = draw(st.integers(1, 16))
-        base = at("00:00") + timedelta(minutes=15 * a)
+        base = at("00:00", day) + timedelta(minutes=15 * a)
         spans.append(
             BookingSpan(
                 n, base, base + timedelta(minutes=15 * length), BookingStatus.bevestigd, "t", True
@@ -161,3 +163,20 @@ def test_every_minute_of_the_window_is_in_exactly_one_cell_and_one_run(drawn, no
             assert not any(b.overlaps(start, end) for b in rules.blocks)
             assert not any(s.start < end and start < s.end for s in spans)
             assert any(p.weekday == DAY.weekday() and p.opens <= c.start for p in rules.opening)
+
+
+# A winter Monday and the two days the clocks change (23 and 25 hours).
+SOME_DAYS = (DAY, date(2026, 3, 29), date(2026, 10, 25))
+
+
+@given(
+    st.sampled_from(SOME_DAYS).flatmap(lambda day: st.tuples(st.just(day), day_rules(day))),
+    st.integers(-60, 26 * 60),
+)
+def test_day_cells_are_the_cells_of_each_row(drawn, now_minute):
+    """The fast day is exactly `cell` asked row by row, on ordinary and DST days."""
+    day, (rules, spans) = drawn
+    rows = grid.window_rows(*grid.window(rules.opening))
+    now = at("00:00", day) + timedelta(minutes=now_minute)
+    expected = [grid.cell(day, row, rules, spans, now) for row in rows]
+    assert grid.day_cells(day, rows, rules, spans, now) == expected

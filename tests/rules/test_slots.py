@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,7 @@ from booking.rules.slots import (
     NonexistentLocalTime,
     OpeningPeriod,
     SlotLimits,
+    as_utc,
     check_slot,
     local_to_utc,
     real_duration,
@@ -291,3 +292,11 @@ def test_local_day_bounds_follow_the_clock_changes():
     )
     start, end = local_day_bounds(datetime(2026, 3, 29, 12, tzinfo=UTC))
     assert end - start == timedelta(hours=23)
+
+
+@given(st.datetimes(timezones=st.sampled_from([UTC, AMSTERDAM, timezone(timedelta(hours=5))])))
+def test_as_utc_is_the_same_moment_in_utc(moment: datetime) -> None:
+    """The fast path for UTC moments answers what astimezone would."""
+    converted = as_utc(moment)
+    assert converted.tzinfo is UTC
+    assert converted == moment.astimezone(UTC)

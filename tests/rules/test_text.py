@@ -166,3 +166,13 @@ def test_printable_text_keeps_one_line_on_one_line() -> None:
 
 def test_every_line_break_is_known() -> None:
     assert frozenset("\n\r\x85\u2028\u2029") == LINE_BREAKS
+
+
+@FAST
+@given(ANY_TEXT)
+def test_multiline_fast_path_changes_nothing_it_skips(text: str) -> None:
+    """The fast path returns text untouched only where the full cleaning would too."""
+    from booking.rules.text import _LINE_BREAK_RE, _UNSAFE_MULTILINE_RE
+
+    full = _UNSAFE_MULTILINE_RE.sub("", _LINE_BREAK_RE.sub("\n", text))
+    assert printable_text(text, multiline=True) == full
