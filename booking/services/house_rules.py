@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -94,12 +95,21 @@ def closures_for(room: Room, start: datetime, end: datetime) -> list[slots.Closu
 
 def _house_closures(house_id: int) -> list[Closure]:
     """All current and future closures of a house, loaded once per transaction (few rows)."""
+    preload_closures([house_id])
+    return transaction_cache()["closures"][house_id]
+
+
+def preload_closures(house_ids: Iterable[int]) -> None:
+    """Load the closures of every house not yet seen in this transaction in one query, so a
+    search across houses (free rooms, alternatives) does not ask once per house."""
     cache = transaction_cache().setdefault("closures", {})
-    if house_id not in cache:
-        since = datetime.now(UTC) - timedelta(days=400)
-        cache[house_id] = list(
-            db.session.scalars(
-                select(Closure).where(Closure.house_id == house_id, Closure.ends_at > since)
-            )
-        )
-    return cache[house_id]
+    missing = sorted(set(house_ids) - cache.keys())
+    if not missing:
+        return
+    since = datetime.now(UTC) - timedelta(days=400)
+    for house_id in missing:
+        cache[house_id] = []
+    for closure in db.session.scalars(
+        select(Closure).where(Closure.house_id.in_(missing), Closure.ends_at > since)
+    ):
+        cache[closure.house_id].append(closure)
