@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from booking.rules.messages import N_, Message
 from booking.rules.priority import PriorityBlock
@@ -68,8 +69,10 @@ class RoomDayRules:
     blocks: Sequence[PriorityBlock]
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A NamedTuple, not a dataclass: a week's calendar makes a few thousand of them and a
+    frozen dataclass's constructor was a tenth of the page's time."""
+
     day: date
     start: time  # local wall clock
     end: time  # local wall clock; time(0) at midnight is written as time.max by `window_rows`
@@ -256,21 +259,32 @@ def _cell_of(
 
 
 def runs(cells: Sequence[Cell]) -> list[Run]:
-    """Merge neighbouring cells that show the same thing (kind, reason, booking)."""
+    """Merge neighbouring cells that show the same thing (kind, reason, booking).
+
+    A run is made once, when its last cell is known: a week has a few thousand cells and
+    a few hundred runs."""
     found: list[Run] = []
-    for c in cells:
-        last = found[-1] if found else None
-        if last is not None and last.end == c.start and _same(last, c):
-            found[-1] = Run(
-                last.day, last.start, c.end, last.kind, last.reason, last.booking, last.rows + 1
-            )
-        else:
-            found.append(Run(c.day, c.start, c.end, c.kind, c.reason, c.booking, 1))
+    if not cells:
+        return found
+    first = last = cells[0]
+    key = first.key
+    count = 1
+    for c in cells[1:]:
+        c_key = c.key
+        if c.start == last.end and c_key == key:
+            last = c
+            count += 1
+            continue
+        found.append(
+            Run(first.day, first.start, last.end, first.kind, first.reason, first.booking, count)
+        )
+        first = last = c
+        key = c_key
+        count = 1
+    found.append(
+        Run(first.day, first.start, last.end, first.kind, first.reason, first.booking, count)
+    )
     return found
-
-
-def _same(run: Run, c: Cell) -> bool:
-    return (run.kind, run.reason, run.booking.id if run.booking else None) == c.key
 
 
 def label(kind: CellKind, reason: str = "") -> Message:
