@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -87,6 +87,19 @@ def _require_login() -> Response | None:
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
+def _signed_in() -> bool:
+    """Whether this answer is for a signed-in user, without touching the user row.
+
+    These headers are set after the request's commit has expired every loaded row, so
+    asking `current_user.is_authenticated` would load the user again in a second
+    transaction; the user the request loaded, or else the session, already says it.
+    """
+    user = g.get("_login_user")
+    if user is not None:
+        return not user.is_anonymous
+    return "_user_id" in session
+
+
 def _security_headers(response: Response) -> Response:
     if _endpoint_is_embeddable() and response.status_code < 400:
         ancestors = current_app.config.get("EMBED_FRAME_ANCESTORS", "")
@@ -97,7 +110,7 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if "Cache-Control" not in response.headers and current_user.is_authenticated:
+    if "Cache-Control" not in response.headers and _signed_in():
         # A signed-in page must not stay in a shared computer's cache (the huiskamer PC).
         response.headers["Cache-Control"] = "no-store"
     if current_app.config.get("SESSION_COOKIE_SECURE"):

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import time
 
 from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from booking.i18n import STATUS_LABELS, fmt_time, say
+from booking.i18n import STATUS_LABELS, local, say
 from booking.input_guard import CleanMarkup
 from booking.models import Room
 from booking.rules import calendar_grid as grid
@@ -31,6 +32,8 @@ from booking.rules.text import printable_text
 
 @dataclass(frozen=True)
 class CalendarWords:
+    """What is the same for the whole page, cleaned and escaped once."""
+
     kinds: Mapping[str, str]
     statuses: Mapping[str, str]
     book: str
@@ -42,9 +45,9 @@ class CalendarWords:
         """Every label and link the page needs: one gettext and one url_for each."""
         booking_href = url_for("beheer.booking_detail", slug=slug, booking_id=0)
         return cls(
-            kinds={kind.value: say(grid.label(kind)) for kind in CellKind},
-            statuses={status: _(label) for status, label in STATUS_LABELS.items()},
-            book=_("boeken"),
+            kinds={kind.value: _text(say(grid.label(kind))) for kind in CellKind},
+            statuses={status: _text(_(label)) for status, label in STATUS_LABELS.items()},
+            book=_text(_("boeken")),
             booking_href=booking_href.removesuffix("0"),
             book_hrefs={room.id: url_for("rooms.book", room_id=room.id) for room in rooms},
         )
@@ -55,38 +58,59 @@ def _text(value: str) -> str:
     return escape(printable_text(value))
 
 
+_CLOCKS: dict[time, str] = {}
+
+
+def _clock(clock: time) -> str:
+    """`clock_text`, remembered: a page asks the same few dozen half hours again and again."""
+    text = _CLOCKS.get(clock)
+    if text is None:
+        text = _CLOCKS[clock] = grid.clock_text(clock)
+    return text
+
+
 def run_html(run: grid.Run, room: Room, day_name: str, words: CalendarWords) -> CleanMarkup:
     """One block: a booking (link to its beheer page), a free stretch (link that starts a
     booking there) or a time that cannot be booked, with its reason."""
-    when = f"{grid.clock_text(run.start)}–{grid.clock_text(run.end)}"
+    return CleanMarkup(_run_html(run, room.id, _free_suffix(room, day_name, words), words))
+
+
+def _free_suffix(room: Room, day_name: str, words: CalendarWords) -> str:
+    """What a screen reader hears after a free stretch: where, when, and that it books."""
+    return (
+        f'<span class="visually-hidden">, {_text(room.name)}, {_text(day_name)}: '
+        f"{words.book}</span>"
+    )
+
+
+def _run_html(run: grid.Run, room_id: int, free_suffix: str, words: CalendarWords) -> str:
+    when = f"{_clock(run.start)}–{_clock(run.end)}"
     booking = run.booking
     if booking is not None:
-        status = escape(booking.status.value)
-        return CleanMarkup(
-            f'<a class="cal-booking cal-{status}" href="{words.booking_href}{booking.id}">\n'
+        status = booking.status.value
+        start, end = local(booking.start), local(booking.end)
+        return (
+            f'<a class="cal-booking cal-{escape(status)}" '
+            f'href="{words.booking_href}{booking.id}">\n'
             f'  <span class="cal-title">{_text(booking.title)}</span>\n'
-            f'  <span class="cal-meta">{fmt_time(booking.start)}–{fmt_time(booking.end)} · '
-            f"{_text(words.statuses.get(booking.status.value, booking.status.value))}</span>\n"
+            f'  <span class="cal-meta">{start.hour:02d}:{start.minute:02d}–'
+            f"{end.hour:02d}:{end.minute:02d} · "
+            f"{words.statuses.get(status) or _text(status)}</span>\n"
             "</a>"
         )
+    kind = run.kind.value
     if run.kind is CellKind.vrij:
         day = run.day.isoformat()
         href = (
-            f"{words.book_hrefs[room.id]}?start={day}T{grid.clock_text(run.start)}"
-            f"&amp;end={day}T{grid.clock_text(run.suggested_end)}"
+            f"{words.book_hrefs[room_id]}?start={day}T{_clock(run.start)}"
+            f"&amp;end={day}T{_clock(run.suggested_end)}"
         )
-        return CleanMarkup(
-            f'<a class="cal-free" href="{href}">\n'
-            f"  {_text(words.kinds[run.kind.value])} {when}"
-            f'<span class="visually-hidden">, {_text(room.name)}, {_text(day_name)}: '
-            f"{_text(words.book)}</span>\n"
-            "</a>"
+        return (
+            f'<a class="cal-free" href="{href}">\n  {words.kinds[kind]} {when}{free_suffix}\n</a>'
         )
-    label = say(grid.label(run.kind, run.reason)) if run.reason else words.kinds[run.kind.value]
+    label = _text(say(grid.label(run.kind, run.reason))) if run.reason else words.kinds[kind]
     meta = "" if run.kind is CellKind.voorbij else f'<span class="cal-meta">{when}</span> '
-    return CleanMarkup(
-        f'<span class="cal-blocked cal-{escape(run.kind.value)}">{meta}{_text(label)}</span>'
-    )
+    return f'<span class="cal-blocked cal-{escape(kind)}">{meta}{label}</span>'
 
 
 def cell_class(run: grid.Run) -> str:
@@ -98,13 +122,14 @@ def week_cell_html(
     runs: Sequence[grid.Run], room: Room, day_name: str, words: CalendarWords
 ) -> CleanMarkup:
     """A room's day in the week view: its blocks as a list, past hours left out."""
+    suffix = _free_suffix(room, day_name, words)
     items = [
-        f'<li class="cal-cell-{cell_class(run)}">{run_html(run, room, day_name, words)}</li>'
+        f'<li class="cal-cell-{cell_class(run)}">{_run_html(run, room.id, suffix, words)}</li>'
         for run in runs
         if run.kind is not CellKind.voorbij
     ]
     if not items:
-        voorbij = _text(words.kinds[CellKind.voorbij.value])
+        voorbij = words.kinds[CellKind.voorbij.value]
         items = [
             f'<li class="cal-cell-voorbij"><span class="cal-blocked cal-voorbij">{voorbij}'
             "</span></li>"

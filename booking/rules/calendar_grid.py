@@ -196,13 +196,19 @@ def day_cells(
 
     A week's calendar draws a few thousand cells; asking `cell` for each one tested every
     booking, closure and voorrangsblok again with fresh conversions, which was most of the
-    page's time. Here only what touches the day's shown hours is kept, each booking and
-    each block occurrence is turned into UTC once, and the weekday's opening hours once.
+    page's time. Here the rows' moments and which rows lie inside the opening hours are
+    worked out once per day (every room shares them), only what touches the day's shown
+    hours is kept, and each booking and block occurrence is turned into UTC once.
     """
     if not rows:
         return []
+    shown = tuple(rows)
+    moments = _row_moments(day, shown)
+    weekday = day.weekday()
+    inside = _inside_opening_rows(
+        weekday, shown, tuple((p.opens, p.closes) for p in rules.opening if p.weekday == weekday)
+    )
     # min and max, not first and last: in the spring gap a row may end before it starts
-    moments = [(_moment(day, start), _moment(day, end)) for start, end in rows]
     shown_from = min(start for start, _ in moments)
     shown_until = max(end for _, end in moments)
     todays = [
@@ -211,8 +217,6 @@ def day_cells(
         if as_utc(b.start) < shown_until and shown_from < as_utc(b.end)
     ]
     closures = [c for c in rules.closures if c.overlaps(shown_from, shown_until)]
-    weekday = day.weekday()
-    periods = [(p.opens, p.closes) for p in rules.opening if p.weekday == weekday]
     blocked = [
         (_moment(day, b.start), local_to_utc_lenient(datetime.combine(day, b.end)))
         for b in rules.blocks
@@ -220,42 +224,52 @@ def day_cells(
     ]
     now_utc = as_utc(now)
     found: list[Cell] = []
-    for (start_clock, end_clock), (start, end) in zip(rows, moments, strict=True):
-        found.append(
-            _cell_of(day, start_clock, end_clock, start, end, todays, closures, periods, blocked)
-            or (
-                Cell(day, start_clock, end_clock, CellKind.voorbij)
-                if end <= now_utc
-                else Cell(day, start_clock, end_clock, CellKind.vrij)
-            )
-        )
+    for index, (start_clock, end_clock) in enumerate(shown):
+        start, end = moments[index]
+        made = None
+        for booking_start, booking_end, booking in todays:
+            if booking_start < end and start < booking_end:
+                made = Cell(day, start_clock, end_clock, CellKind.bezet, "", booking)
+                break
+        if made is None:
+            for closure in closures:
+                if closure.overlaps(start, end):
+                    made = Cell(day, start_clock, end_clock, CellKind.gesloten, closure.reason)
+                    break
+        if made is None:
+            if not inside[index]:
+                kind = CellKind.buiten
+            elif any(b_start < end and start < b_end for b_start, b_end in blocked):
+                kind = CellKind.voorrang
+            elif end <= now_utc:
+                kind = CellKind.voorbij
+            else:
+                kind = CellKind.vrij
+            made = Cell(day, start_clock, end_clock, kind)
+        found.append(made)
     return found
 
 
-def _cell_of(
-    day: date,
-    start_clock: time,
-    end_clock: time,
-    start: datetime,
-    end: datetime,
-    todays: Sequence[tuple[datetime, datetime, BookingSpan]],
-    closures: Sequence[Closure],
-    periods: Sequence[tuple[time, time]],
-    blocked: Sequence[tuple[datetime, datetime]],
-) -> Cell | None:
-    """`cell`'s first four cases on converted moments; None when the half hour is open."""
-    for booking_start, booking_end, booking in todays:
-        if booking_start < end and start < booking_end:
-            return Cell(day, start_clock, end_clock, CellKind.bezet, booking=booking)
-    for closure in closures:
-        if closure.overlaps(start, end):
-            return Cell(day, start_clock, end_clock, CellKind.gesloten, reason=closure.reason)
-    last = time(23, 59) if end_clock == time.max else end_clock
-    if not any(opens <= start_clock and last <= closes for opens, closes in periods):
-        return Cell(day, start_clock, end_clock, CellKind.buiten)
-    if any(block_start < end and start < block_end for block_start, block_end in blocked):
-        return Cell(day, start_clock, end_clock, CellKind.voorrang)
-    return None
+@lru_cache(maxsize=1024)
+def _row_moments(
+    day: date, rows: tuple[tuple[time, time], ...]
+) -> tuple[tuple[datetime, datetime], ...]:
+    """The UTC start and end of each row on `day`."""
+    return tuple((_moment(day, start), _moment(day, end)) for start, end in rows)
+
+
+@lru_cache(maxsize=1024)
+def _inside_opening_rows(
+    weekday: int, rows: tuple[tuple[time, time], ...], periods: tuple[tuple[time, time], ...]
+) -> tuple[bool, ...]:
+    """Per row: whether it lies inside one opening period of the weekday."""
+    return tuple(
+        any(
+            opens <= start and (time(23, 59) if end == time.max else end) <= closes
+            for opens, closes in periods
+        )
+        for start, end in rows
+    )
 
 
 def runs(cells: Sequence[Cell]) -> list[Run]:
