@@ -42,6 +42,15 @@ _MOMENT = {
 }
 _ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 _ID_IN_PATH = {"name": "id", "in": "path", "required": True, "schema": _ID}
+_EMPTY = {"type": "string", "enum": [""]}
+
+
+def _optional_filter(minimum: int = 1) -> dict[str, object]:
+    """A whole-number query filter; left empty (as a GET form sends it) it does not filter."""
+    return {
+        "anyOf": [{"type": "integer", "minimum": minimum, "maximum": MAX_ID}, _EMPTY],
+        "description": "empty: no filter",
+    }
 _BOOKING = {
     "type": "object",
     "properties": {
@@ -192,11 +201,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "parameters": [
                 {"name": "start", "in": "query", "required": True, "schema": _MOMENT},
                 {"name": "end", "in": "query", "required": True, "schema": _MOMENT},
-                {
-                    "name": "capacity",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                },
+                {"name": "capacity", "in": "query", "schema": _optional_filter()},
                 {"name": "house", "in": "query", "schema": {"type": "string"}},
             ],
             "responses": {
@@ -295,7 +300,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "summary": "Bookings the caller may see",
             "parameters": [
                 {"name": "house", "in": "query", "schema": {"type": "string"}},
-                {"name": "room_id", "in": "query", "schema": _ID},
+                {"name": "room_id", "in": "query", "schema": _optional_filter()},
                 {"name": "from", "in": "query", "schema": _MOMENT},
                 {"name": "to", "in": "query", "schema": _MOMENT},
             ],
