@@ -51,6 +51,8 @@ def _optional_filter(minimum: int = 1) -> dict[str, object]:
         "anyOf": [{"type": "integer", "minimum": minimum, "maximum": MAX_ID}, _EMPTY],
         "description": "empty: no filter",
     }
+
+
 _BOOKING = {
     "type": "object",
     "properties": {
