@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from booking.errors import InvalidInput
 from booking.rules.messages import N_, Message
@@ -74,6 +74,12 @@ class CleanMarkup(Markup):
     scanning a calendar's kilobytes of markup a second time cost more than writing them."""
 
     __slots__ = ()
+
+
+def clean_html_text(value: str) -> str:
+    """What `clean_output` and autoescape make of a value: printable, then escaped; for the
+    pieces of data a `CleanMarkup` is written from."""
+    return escape(printable_text(value))
 
 
 def clean_output(value: Any) -> Any:

@@ -24,10 +24,10 @@ from markupsafe import escape
 
 from booking.i18n import STATUS_LABELS, local, say
 from booking.input_guard import CleanMarkup
+from booking.input_guard import clean_html_text as _text
 from booking.models import Room
 from booking.rules import calendar_grid as grid
 from booking.rules.calendar_grid import CellKind
-from booking.rules.text import printable_text
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,6 @@ class CalendarWords:
             booking_href=booking_href.removesuffix("0"),
             book_hrefs={room.id: url_for("rooms.book", room_id=room.id) for room in rooms},
         )
-
-
-def _text(value: str) -> str:
-    """What `clean_output` would have made of a value: printable, then escaped."""
-    return escape(printable_text(value))
 
 
 _CLOCKS: dict[time, str] = {}

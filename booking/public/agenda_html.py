@@ -21,12 +21,8 @@ from markupsafe import escape
 
 from booking.i18n import local
 from booking.input_guard import CleanMarkup
+from booking.input_guard import clean_html_text as _text
 from booking.rules.agenda import KIND_LABELS, AgendaItem
-from booking.rules.text import printable_text
-
-
-def _text(value: str) -> str:
-    return escape(printable_text(value))
 
 
 def _iso(moment: datetime) -> str:
