@@ -158,4 +158,5 @@
   flush();
   setInterval(refresh, QR_REFRESH_MS);
   setInterval(flush, 15000);
+  root.dataset.ready = "true";  // the tap is now counted by script (tests wait for this)
 })();

@@ -55,6 +55,7 @@ def tablet(browser: Browser, live_app):
     page.goto(pairing_url)
     page.get_by_role("button", name="Koppel deze tablet").click()
     expect(page.get_by_role("heading", name="Welkom!")).to_be_visible()
+    expect(page.locator("#kiosk[data-ready='true']")).to_be_attached()
     staff.close()
     yield page
     context.close()
