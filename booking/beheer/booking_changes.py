@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.beheer.blueprint import bp
-from booking.rooms.change_form import build_form, change_page, judge_change
+from booking.rooms.change_form import build_form, change_page, judge_change, link_values
 from booking.services import booking_changes
 
 Page = str | Response | tuple[str, int]
@@ -21,7 +21,8 @@ def change_booking(slug: str, booking_id: int) -> Page:
     booking, rooms = booking_changes.change_context(
         booking_id, current_user, datetime.now(UTC), house_slug=slug
     )
-    form = build_form(booking, rooms, None)
+    link = link_values(booking, rooms, request.args) if request.method == "GET" else None
+    form = build_form(booking, rooms, link)
     action = url_for("beheer.change_booking", slug=slug, booking_id=booking_id)
     done = url_for("beheer.booking_detail", slug=slug, booking_id=booking_id)
     if request.method == "GET" or not form.validate_on_submit():

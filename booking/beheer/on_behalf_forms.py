@@ -1,5 +1,5 @@
 """The form staff fill in when they book for a resident: the resident booking form (same
-questionnaire, same times), plus the room and who the resident is."""
+questionnaire, same times, same repetition), plus the room and who the resident is."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from booking.rules.residents import EMAIL_MAX, NAME_MAX
 
 
 class OnBehalfForm(BookingForm):
-    """A single booking (no repetition) in a room of the house, for a resident."""
+    """One booking or a series in a room of the house, for a resident."""
 
     room = SelectField(_l("Ruimte"), validators=[required(_l("Kies een ruimte."))])
     resident_name = StringField(

@@ -176,6 +176,21 @@ def revoke(feed_id: int) -> Response:
     return redirect(url_for("feeds.index"))
 
 
+@bp.route("/agenda-links/<int:feed_id>/intrekken/bevestigen")
+def confirm_revoke(feed_id: int) -> str:
+    """The "Weet u het zeker?" page before a feed is revoked; its button posts to `revoke`.
+    Works without JavaScript; a feed the user may not revoke is 404, as for `revoke`."""
+    found = feeds.feed_to_revoke(current_user, feed_id)
+    return render_template(
+        "feeds/confirm_revoke.html",
+        found=found,
+        mine=found.owner.id == current_user.id,
+        action=url_for("feeds.revoke", feed_id=feed_id),
+        confirm_label=_("Ja, trek deze agenda-link in"),
+        back_url=url_for("feeds.index"),
+    )
+
+
 @bp.route("/agenda-links/download.ics")
 def download() -> Page:
     """A period as a one-off .ics file, for importing instead of subscribing."""

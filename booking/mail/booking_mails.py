@@ -127,8 +127,11 @@ def notify_series_booked(
     """One mail for a whole series: how many dates were booked and how many were not.
 
     `conflicts` is only counted (the booking service passes its OccurrenceConflict list).
+    Booked by staff for a resident who gave no e-mail address: no mail, as `notify_booked`.
     """
     first = booked[0]
+    if first.is_on_behalf and not first.on_behalf_email:
+        return
     with force_locale(mail_locale(first)):
         subject = _("Reeks geboekt: %(title)s", title=series.title)
         lead = _(

@@ -3,11 +3,17 @@ room and whether the change is for this date or also the rest of the series.
 
 Used by the organiser's page (rooms/change_views.py) and the beheerder's
 (beheer/booking_changes.py); `change_page` renders both, `change_request` reads both.
+
+A change into a taken slot lists alternatives as links back to the same change page
+(`alternative_links`); like the new-booking page (rooms/quote_page.py) a link carries the
+title, the public flag and every answer, and `link_values` fills the form with them.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from urllib.parse import urlencode
 
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
@@ -18,12 +24,14 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField
 
 from booking.errors import RuleViolation, SlotTaken
 from booking.forms import Form
-from booking.i18n import local, say
+from booking.i18n import local, local_iso, say
 from booking.models import Booking, Room
 from booking.rooms.forms import BookingForm
-from booking.rules import slots
+from booking.rooms.quote_page import answers_from_link, carried_answers
+from booking.rules import dates, slots
 from booking.rules.money import format_euro
 from booking.services import booking_changes
+from booking.services.availability import Alternative
 from booking.services.booking_changes import ChangeRequest, Planned
 
 SCOPES = [
@@ -71,6 +79,54 @@ def current_values(booking: Booking) -> dict[str, object]:
     }
 
 
+def link_values(
+    booking: Booking, rooms: list[Room], args: Mapping[str, str]
+) -> dict[str, object] | None:
+    """The form as an alternative's link fills it (?room_id=…&start=…&end=…&title=…): the
+    booking's values, with the link's room (one the form offers), times, scope, title, public
+    flag and answers in their place. None without a usable start: the booking as it is."""
+    start = dates.parse_moment(args.get("start"))
+    end = dates.parse_moment(args.get("end"))
+    if start is None or end is None or start.tzinfo is not None or end <= start:
+        return None
+    values = current_values(booking)
+    values.update(
+        day=start.date(),
+        start_time=start.time(),
+        end_time=end.time(),
+        **answers_from_link(args),
+    )
+    room_id = args.get("room_id", "")
+    if room_id.isdigit() and int(room_id) in {r.id for r in rooms}:
+        values["room_id"] = int(room_id)
+    if args.get("scope") in {choice.value for choice in SCOPES}:
+        values["scope"] = args["scope"]
+    return values
+
+
+def alternative_links(
+    form: ChangeForm, action: str, alternatives: list[Alternative]
+) -> list[tuple[Alternative, str | None]]:
+    """Each alternative with the link that fills this change form with it (None for a room
+    the form does not offer, such as another house's for staff). For the rest of a series
+    the alternative's times apply from the date being changed: an alternative found for a
+    later date of the series keeps the series' days."""
+    offered = {choice.value for choice in form.room_id.choices or []}
+    carried = {**carried_answers(form), "scope": form.scope.data or "occurrence"}
+    found: list[tuple[Alternative, str | None]] = []
+    for alternative in alternatives:
+        if alternative.room.id not in offered:
+            found.append((alternative, None))
+            continue
+        start, end = local_iso(alternative.start), local_iso(alternative.end)
+        if carried["scope"] == "rest_of_series" and isinstance(form.day.data, date):
+            start = f"{form.day.data.isoformat()}T{start[11:]}"
+            end = f"{form.day.data.isoformat()}T{end[11:]}"
+        query = urlencode({"room_id": alternative.room.id, "start": start, "end": end, **carried})
+        found.append((alternative, f"{action}?{query}"))
+    return found
+
+
 def build_form(booking: Booking, rooms: list[Room], data: dict[str, object] | None) -> ChangeForm:
     form = ChangeForm(data=data if data is not None else current_values(booking))
     form.room_id.choices = [SelectChoice(r.id, f"{r.house.name} – {r.name}") for r in rooms]
@@ -102,7 +158,7 @@ def change_page(
     back: str = "",
     plans: list[Planned] | None = None,
     problems: list[str] | None = None,
-    taken: object = None,
+    taken: SlotTaken | None = None,
 ) -> tuple[str, int]:
     return (
         render_template(
@@ -114,6 +170,7 @@ def change_page(
             plans=plans,
             problems=problems or [],
             taken=taken,
+            alternatives=alternative_links(form, action, taken.alternatives) if taken else [],
         ),
         status,
     )

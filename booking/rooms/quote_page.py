@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from flask import render_template
+from flask import flash, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from booking.i18n import say
 from booking.models import Room
 from booking.rooms.forms import BookingForm
+from booking.rules import slots
 from booking.rules.recurrence import Recurrence, RecurrenceError
 from booking.rules.slot_outcome import summary
 from booking.rules.tariff import Activity
 from booking.services import slot_outcomes
+from booking.services.series import OccurrenceConflict
 
 ANSWER_FIELDS = (
     "organiser_kind",
@@ -54,6 +57,35 @@ def answers_from_link(args: Mapping[str, str]) -> dict[str, object]:
     return found
 
 
+def outcome_context(room: Room) -> dict[str, object]:
+    """What rooms/_outcomes.html needs besides the calendar: may the viewer read who is
+    in the way, and how to say each outcome."""
+    return {
+        "details": slot_outcomes.shows_details(current_user, room),
+        "outcome_summary": summary,
+        "shown_title": slot_outcomes.shown_title,
+    }
+
+
+def quote_status(calendar: slot_outcomes.CalendarQuote, *, changed: bool = False) -> int:
+    """409 when a confirmation found the calendar changed; 422 when the rules leave no date
+    to book (not only taken dates); 200 otherwise."""
+    return 409 if changed else 422 if calendar.bookable == 0 and _broken(calendar) else 200
+
+
+def flash_not_booked(conflicts: list[OccurrenceConflict]) -> None:
+    """After a series was booked: each date that was not, and why."""
+    for conflict in conflicts:
+        flash(
+            _(
+                "Niet geboekt op %(when)s: %(why)s",
+                when=conflict.start.astimezone(slots.AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
+                why=" ".join(say(m) for m in conflict.reasons),
+            ),
+            "info",
+        )
+
+
 def book_page(room: Room, form: BookingForm, status: int, **shown: object) -> tuple[str, int]:
     shown.setdefault("quote", None)
     shown.setdefault("calendar", None)
@@ -62,9 +94,7 @@ def book_page(room: Room, form: BookingForm, status: int, **shown: object) -> tu
         room=room,
         form=form,
         carry=carried_answers(form),
-        details=slot_outcomes.shows_details(current_user, room),
-        outcome_summary=summary,
-        shown_title=slot_outcomes.shown_title,
+        **outcome_context(room),
         **shown,
     ), status
 
@@ -90,11 +120,10 @@ def quote_page(
         return book_page(room, form, 422)
     form.quote_token.data = token
     form.shown_outcomes.data = calendar.fingerprint
-    status = 409 if changed else 422 if calendar.bookable == 0 and _broken(calendar) else 200
     return book_page(
         room,
         form,
-        status,
+        quote_status(calendar, changed=bool(changed)),
         quote=calendar.quote,
         calendar=calendar,
         recurrence=recurrence,

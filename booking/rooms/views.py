@@ -19,7 +19,7 @@ from booking.i18n import say, status_label
 from booking.models import House, Room
 from booking.rooms.blueprint import bp
 from booking.rooms.forms import BookingForm, SearchForm
-from booking.rooms.quote_page import answers_from_link, book_page, quote_page
+from booking.rooms.quote_page import answers_from_link, book_page, flash_not_booked, quote_page
 from booking.rooms.week import monday_of, this_week, week_grid
 from booking.rules import calendar_grid, dates, horizon, slots
 from booking.rules.numbers import parse_whole_number
@@ -73,7 +73,7 @@ def search() -> Page:
 def _search_form() -> SearchForm:
     form = SearchForm(request.args)
     form.house.choices = [SelectChoice("", _("Alle huizen"))] + [
-        SelectChoice(h.slug, h.name) for h in houses.list_houses()
+        SelectChoice(h.slug, h.name) for h in houses.list_houses(active_only=True)
     ]
     form.area.choices = [SelectChoice("", _("Alle wijken en kernen"))] + [
         SelectChoice(str(a.id), a.name) for a in houses.list_areas()
@@ -228,15 +228,7 @@ def _book(
 
 def _book_series(made: series.SeriesBooked) -> int:
     flash(_("Reeks geboekt: %(booked)s datums.", booked=len(made.occurrences)), "success")
-    for conflict in made.conflicts:
-        flash(
-            _(
-                "Niet geboekt op %(when)s: %(why)s",
-                when=conflict.start.astimezone(slots.AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
-                why=" ".join(say(m) for m in conflict.reasons),
-            ),
-            "info",
-        )
+    flash_not_booked(made.conflicts)
     return made.occurrences[0].booking.id
 
 

@@ -84,6 +84,7 @@ def free_rooms(
         .options(selectinload(Room.house).selectinload(House.opening_hours))
         .where(
             Room.active.is_(True),
+            House.active.is_(True),
             Room.capacity >= min_capacity,
             ~exists().where(overlap_condition(Room.id, start, end)),
         )
@@ -117,7 +118,7 @@ def find_rooms(
         select(Room)
         .join(House, House.id == Room.house_id)
         .options(selectinload(Room.house))
-        .where(Room.active.is_(True), Room.capacity >= min_capacity)
+        .where(Room.active.is_(True), House.active.is_(True), Room.capacity >= min_capacity)
         .order_by(House.name, Room.name)
     )
     if house_id is not None:

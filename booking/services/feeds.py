@@ -260,6 +260,26 @@ def _may_revoke(user: User, feed: FeedToken) -> bool:
     return feed.house_id is not None and user.can(Permission.manage_feeds, feed.house_id)
 
 
+@dataclass(frozen=True)
+class Revocable:
+    """A live feed the user may revoke, as its confirmation page names it."""
+
+    feed: FeedToken
+    name: str
+    owner: User
+
+
+def feed_to_revoke(user: User, feed_id: int) -> Revocable:
+    """The feed about to be revoked, for its "Weet u het zeker?" page (read only): not
+    found exactly where `revoke_feed` would refuse it."""
+    feed = db.session.get(FeedToken, feed_id)
+    if feed is None or feed.revoked_at is not None or not _may_revoke(user, feed):
+        raise NotFound(feed_id)
+    owner = db.session.get(User, feed.owner_id)
+    assert owner is not None  # owner_id is a foreign key
+    return Revocable(feed, describe_feed(feed), owner)
+
+
 def revoke_feed(user: User, feed_id: int, *, now: datetime) -> FeedToken:
     """Stop a feed at once: its owner, or whoever manages feeds in its house, may."""
     begin_write()

@@ -1,11 +1,13 @@
 """Staff book for a resident who is not online (DESIGN sections 3 and 13).
 
 A beheerder, sociaal beheerder or the gemeente books for someone who phoned or walked in:
-the resident needs no account. The booking is judged exactly like any other — it goes
-through `services/bookings.create_booking`, with the same quote, tariff group, class,
-status and displacement — and its organiser is the staff member; the resident's name and
-optional phone and e-mail are kept on the booking (`Booking.book_for`). Mails about the
-booking go to the resident's e-mail when one was given (`mail/booking_mails.recipient`).
+the resident needs no account. The booking — one date or a series — is judged exactly like
+any other: it goes through `services/quoted_booking.book_as_shown` (and so
+`bookings.create_booking` or `series.create_series`), with the same quote, per-date
+outcome, tariff group, class, status and displacement. Its organiser is the staff member;
+the resident's name and optional phone and e-mail are kept on every booking
+(`Booking.book_for`). Mails about the booking go to the resident's e-mail when one was
+given (`mail/booking_mails.recipient`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from booking.extensions import db
 from booking.models import Booking, House, User
 from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.permissions import Permission
+from booking.rules.recurrence import Recurrence
 from booking.rules.residents import Resident, ResidentError, check_resident
 from booking.rules.tariff import Activity
-from booking.services import audit, bookings, quotes
+from booking.services import audit, bookings, slot_outcomes
 from booking.services.beheer.access import chosen_room
 from booking.services.houses import house_for
+from booking.services.quoted_booking import book_as_shown
+from booking.services.series import SeriesBooked
 
 RESIDENT_FIELDS = {"name": "resident_name", "phone": "resident_phone", "email": "resident_email"}
 """The form field of each part of the resident, for the error the page shows on it."""
@@ -47,12 +52,16 @@ def quote_for_resident(
     start: datetime,
     end: datetime,
     activity: Activity,
+    recurrence: Recurrence | None = None,
     *,
     now: datetime,
-) -> quotes.QuoteResult:
-    """The quote the resident would get, for a room of this house."""
+) -> slot_outcomes.CalendarQuote:
+    """The quote the resident would get, with what the calendar says on each date (of the
+    series, if `recurrence`), for a room of this house. Raises `RecurrenceError` for a
+    repetition that cannot be expanded."""
     house = on_behalf_house(actor, slug)
-    return quotes.quote(chosen_room(house, room_id).id, start, end, activity, now=now)
+    room = chosen_room(house, room_id)
+    return slot_outcomes.calendar_quote(room.id, start, end, activity, recurrence, now=now)
 
 
 def book_for_resident(
@@ -66,25 +75,47 @@ def book_for_resident(
     who: Resident,
     *,
     now: datetime,
-) -> bookings.Booked:
-    """Book one slot for the resident; refused like any booking (422, 409), and 400 for a
-    resident that is not one (no name, a phone number that is not one)."""
+    recurrence: Recurrence | None = None,
+    shown: str | None = None,
+) -> bookings.Booked | SeriesBooked:
+    """Book one slot, or a series, for the resident; refused like any booking (422, 409),
+    and 400 for a resident that is not one (no name, a phone number that is not one).
+
+    `shown`: the fingerprint of the per-date outcome the staff member saw; when the
+    calendar changed since, nothing is booked (RuleViolation, code ``agenda_veranderd``).
+    """
     house = on_behalf_house(actor, slug)
     room = chosen_room(house, room_id)
     who = resident(who.name, who.phone, who.email)  # whoever calls, the same checks
     start, end = slot
-    booked = bookings.create_booking(
-        actor, room.id, start, end, title, public, activity, now=now, on_behalf=who
+    booked = book_as_shown(
+        actor,
+        room.id,
+        start,
+        end,
+        title,
+        public,
+        activity,
+        recurrence,
+        shown,
+        now=now,
+        on_behalf=who,
     )
-    audit.record(
-        AuditAction.booked_on_behalf,
-        AuditObject.booking,
-        booked.booking.id,
-        actor_id=actor.id,
-        house_id=house.id,
-        with_phone=bool(who.phone),
-        with_email=bool(who.email),
-    )
+    if isinstance(booked, bookings.Booked):
+        made, series = [booked], {}
+    else:
+        made, series = booked.occurrences, {"series_id": booked.series.id}
+    for one in made:
+        audit.record(
+            AuditAction.booked_on_behalf,
+            AuditObject.booking,
+            one.booking.id,
+            actor_id=actor.id,
+            house_id=house.id,
+            with_phone=bool(who.phone),
+            with_email=bool(who.email),
+            **series,
+        )
     return booked
 
 

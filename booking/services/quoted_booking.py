@@ -11,6 +11,7 @@ from datetime import datetime
 
 from booking.models import User
 from booking.rules.recurrence import Recurrence
+from booking.rules.residents import Resident
 from booking.rules.tariff import Activity
 from booking.services import series as series_service
 from booking.services.bookings import Booked, create_booking
@@ -30,13 +31,26 @@ def book_as_shown(
     shown: str | None,
     *,
     now: datetime,
+    on_behalf: Resident | None = None,
 ) -> Booked | SeriesBooked:
     """Book one slot or a series as quoted. `shown` is the quote's fingerprint
-    (`CalendarQuote.fingerprint`); None skips the check (an API client that sends none)."""
+    (`CalendarQuote.fingerprint`); None skips the check (an API client that sends none).
+    `on_behalf`: staff book for a resident (services/on_behalf.py)."""
     if shown is not None:
         check_unchanged(room_id, start, end, activity, recurrence, shown, now=now)
     if recurrence is not None:
         return series_service.create_series(
-            organiser, room_id, start, end, title, public, activity, recurrence, now=now
+            organiser,
+            room_id,
+            start,
+            end,
+            title,
+            public,
+            activity,
+            recurrence,
+            now=now,
+            on_behalf=on_behalf,
         )
-    return create_booking(organiser, room_id, start, end, title, public, activity, now=now)
+    return create_booking(
+        organiser, room_id, start, end, title, public, activity, now=now, on_behalf=on_behalf
+    )

@@ -71,6 +71,11 @@ def judge(
     return QuoteResult(room, start, end, decision, price, status, problems)
 
 
+HOUSE_INACTIVE = Message(
+    N_("Dit huis neemt geen boekingen meer aan. Zoek een ruimte in een ander huis.")
+)
+
+
 def horizon_months(house: House) -> int:
     """How many months ahead the house takes bookings (DESIGN section 13)."""
     return house.booking_horizon_months or horizon.DEFAULT_MONTHS
@@ -87,6 +92,8 @@ def _problems(
         limits=rules.limits,
         now=now,
     )
+    if not rules.house.active:  # deactivated by the gemeente (services/gemeente/houses.py)
+        problems.insert(0, HOUSE_INACTIVE)
     late = horizon.beyond_horizon(end, now, horizon_months(rules.house))
     if late is not None:
         problems.append(late)

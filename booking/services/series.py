@@ -18,6 +18,7 @@ from booking.rules import horizon, slots
 from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import N_, Message
 from booking.rules.recurrence import Recurrence, expand
+from booking.rules.residents import Resident
 from booking.rules.tariff import Activity
 from booking.services import audit, request_notices
 from booking.services.availability import alternatives
@@ -55,11 +56,14 @@ def create_series(
     recurrence: Recurrence,
     *,
     now: datetime,
+    on_behalf: Resident | None = None,
 ) -> SeriesBooked:
     """Book every free occurrence; list the others with their reasons (DESIGN section 4).
 
     Refused as a whole (a `RecurrenceError` for the rule itself) only when no date at all
-    can be booked.
+    can be booked. `on_behalf`: staff book the series for a resident without an account
+    (services/on_behalf.py); every occurrence then carries the resident, as a single
+    booking does (`services/bookings.create_booking`).
     """
     begin_write()
     title = check_title(title)
@@ -97,6 +101,8 @@ def create_series(
         if isinstance(outcome, OccurrenceConflict):
             conflicts.append(outcome)
         else:
+            if on_behalf is not None:
+                outcome.booking.book_for(on_behalf)
             booked.append(outcome)
     if not booked:
         db.session.delete(series)

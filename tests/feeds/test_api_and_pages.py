@@ -267,7 +267,9 @@ def test_revoke_button(app, client, people):
     with app.app_context():
         feed_id = db.session.scalar(select(FeedToken.id))
     page = owner.get("/agenda-links").get_data(as_text=True)
-    assert f'action="/agenda-links/{feed_id}/intrekken"' in page
+    # the page links to the confirmation; that page's form posts to revoke
+    assert f'href="/agenda-links/{feed_id}/intrekken/bevestigen"' in page
+    assert f'action="/agenda-links/{feed_id}/intrekken"' not in page
 
     token = csrf_token(stranger, "/agenda-links")
     assert (
