@@ -91,10 +91,10 @@ def _register_blueprints(app: Flask) -> None:
 
     routing.install(app.url_map)  # before any rule: every <int:...> is bounded (404 beyond)
 
-    from booking import accounts, api, beheer, feeds, mailbox, public, rooms, stats
+    from booking import accounts, api, beheer, feeds, gemeente, mailbox, public, rooms, stats
     from kiosk import create_blueprint as kiosk_blueprint
 
-    for area in (public, accounts, rooms, beheer, feeds, stats, api):
+    for area in (public, accounts, rooms, beheer, gemeente, feeds, stats, api):
         app.register_blueprint(area.create_blueprint())
     app.register_blueprint(kiosk_blueprint())
     if app.config.get("SHOW_MAIL_VIEWER"):  # never in production: see booking/mailbox

@@ -20,11 +20,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.engine import make_url
 
-from booking.errors import RuleViolation
+from booking.errors import NotFound, RuleViolation
 from booking.rules.messages import render
 from booking.rules.permissions import Role
 from booking.rules.slots import AMSTERDAM, NonexistentLocalTime, local_to_utc
-from booking.services import accounts, houses
+from booking.services import houses
+from booking.services.people import operator as people_operator
 from booking.transaction import unit_of_work
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -45,21 +46,26 @@ def create_user(email: str, role: str, house_slug: str | None, password: str, na
             raise click.BadParameter(f"onbekend huis: {house_slug}", param_hint="--house")
     try:
         with unit_of_work():
-            user = accounts.create_user(email, Role(role), password, name=name, house=house)
+            user = people_operator.create_account(
+                email, Role(role), password, name=name, house=house
+            )
+            user_email = user.email
     except RuleViolation as error:
         raise click.ClickException(render(error.message)) from error
-    click.echo(f"{user.email}: {role}" + (f" in {house.slug}" if house else ""))
+    click.echo(f"{user_email}: {role}" + (f" in {house.slug}" if house else ""))
 
 
 @users_cli.command("token")
 @click.argument("email")
 def create_token(email: str) -> None:
     """Print a new API bearer token for the user; only its hash is stored."""
-    user = accounts.find_user(email)
-    if user is None:
-        raise click.ClickException(f"onbekende gebruiker: {email}")
-    with unit_of_work():
-        token = accounts.issue_api_token(user)
+    try:
+        with unit_of_work():
+            token = people_operator.api_token(email)
+    except NotFound as error:
+        raise click.ClickException(f"onbekende gebruiker: {email}") from error
+    except RuleViolation as error:
+        raise click.ClickException(render(error.message)) from error
     click.echo(token)
 
 

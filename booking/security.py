@@ -8,6 +8,7 @@ credential. Permissions beyond 'logged in' are checked by the views and services
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
@@ -120,13 +121,18 @@ def _security_headers(response: Response) -> Response:
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    """The user of a session cookie, while the cookie's session version is current."""
+    """The user of a session cookie, while the cookie's session version is current and the
+    login session its key names is open (services/my_account/sessions.py)."""
     user_id, _, version = session_id.partition(".")
     number, version_number = parse_whole_number(user_id), parse_whole_number(version)
     if number is None or version_number is None:
         return None
     user = db.session.get(User, number)
     if user is None or user.session_version != version_number:
+        return None
+    from booking.services.my_account import sessions  # and the login session it names
+
+    if not sessions.is_open(user, session.get(sessions.SESSION_KEY), datetime.now(UTC)):
         return None
     return user
 

@@ -32,13 +32,14 @@ from booking.models.base import UTCDateTime
 from booking.models.bookings import ACTIVE_STATUS_VALUES
 from booking.rules.slots import AMSTERDAM
 from booking.rules.visits import (
-    KIOSK_BURST_SIZE,
-    ROOM_BURST_COUNT_CAP,
+    BURST_COUNT_CAP,
+    BurstLimits,
     Circumstances,
     burst_since,
     suspicion,
     to_minute,
 )
+from booking.services.houses import policy
 from kiosk.places import Place
 
 VisitValues = dict[str, Any]
@@ -101,9 +102,9 @@ _CIRCUMSTANCES = select(
         OpeningHours.closes > bindparam("local_time", type_=Time),
     )
     .label("open"),
-    _recent_visits(KIOSK_BURST_SIZE, Visit.kiosk_id == bindparam("kiosk_id")).label("kiosk_recent"),
+    _recent_visits(BURST_COUNT_CAP, Visit.kiosk_id == bindparam("kiosk_id")).label("kiosk_recent"),
     _recent_visits(
-        ROOM_BURST_COUNT_CAP,
+        BURST_COUNT_CAP,
         Visit.room_id == bindparam("room_id"),
         Visit.channel == bindparam("channel"),
     ).label("room_recent"),
@@ -111,6 +112,14 @@ _CIRCUMSTANCES = select(
     .scalar_subquery()
     .label("booking_id"),
 )
+
+
+def burst_limits() -> BurstLimits:
+    """The gemeente's burst thresholds (read once per transaction, `houses.policy`)."""
+    settings = policy()
+    return BurstLimits(
+        settings.burst_kiosk, settings.burst_tablet, settings.burst_qr, settings.burst_poster
+    )
 
 
 def visit_values(place: Place, moment: datetime, now: datetime, **fields: object) -> VisitValues:
@@ -139,6 +148,7 @@ def visit_values(place: Place, moment: datetime, now: datetime, **fields: object
             kiosk_last_seen_at=kiosk.last_seen_at if kiosk else None,
             kiosk_recent=found.kiosk_recent,
             room_recent=found.room_recent,
+            limits=burst_limits(),
         )
     )
     return {

@@ -146,6 +146,8 @@ def _valid_values(world: World) -> dict[str, str]:
         "kiosk_id": "1",
         "closure_id": "1",
         "block_id": "1",
+        "area_id": "1",
+        "user_id": "1",
         "token": "onbekend-token",
         "code": "ABCDEFGH",
         "filename": "app.css",

@@ -16,7 +16,7 @@ from booking.extensions import db
 from booking.i18n import local_iso
 from booking.models import Booking, User
 from booking.rules.slots import AMSTERDAM, local_to_utc
-from booking.services import bookings
+from booking.services import bookings, feeds
 from tests.conftest import csrf_token, login
 
 ROLES = (
@@ -128,6 +128,12 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "feeds.create": ("POST", "/agenda-links", "302 400 400 400 400 400 400"),
     "feeds.download": ("GET", "/agenda-links/download.ics", "302 400 400 400 400 400 400"),
     "feeds.feed": ("GET", "/feeds/bogus-token.ics", "404 404 404 404 404 404 404"),
+    # the house feed of A that A's beheerder made: the owner and A's feed managers may revoke
+    "feeds.confirm_revoke": (
+        "GET",
+        "/agenda-links/{feed}/intrekken/bevestigen",
+        "302 404 404 200 200 404 200",
+    ),
     "api.create_feed": ("POST", "/api/v1/feeds", "401 415 415 415 415 415 415"),
     # mailbox (calendars issue)
     "mailbox.outbox": ("GET", "/post", "302 200 200 200 200 200 200"),
@@ -184,6 +190,105 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "302 404 404 404 200 200 404",
     ),
     "beheer.calendar_day": ("GET", "/beheer/{house}/agenda", "302 404 404 200 200 404 200"),
+    # administration (issue 12)
+    "accounts.update_profile": ("POST", "/account/gegevens", "302 400 400 400 400 400 400"),
+    "accounts.request_email_change": (
+        "POST",
+        "/account/e-mailadres",
+        "302 400 400 400 400 400 400",
+    ),
+    "accounts.confirm_email_change": (
+        "GET",
+        "/account/e-mailadres/x",
+        "404 404 404 404 404 404 404",
+    ),
+    "accounts.end_session": ("POST", "/account/sessies/uitloggen", "302 400 400 400 400 400 400"),
+    "accounts.revoke_api_token": (
+        "POST",
+        "/account/api-tokens/intrekken",
+        "302 400 400 400 400 400 400",
+    ),
+    "accounts.download_my_data": (
+        "GET",
+        "/account/mijn-gegevens.json",
+        "302 200 200 200 200 200 200",
+    ),
+    "accounts.delete_account": ("GET", "/account/verwijderen", "302 200 200 200 200 200 200"),
+    "gemeente.home": ("GET", "/gemeente/", "302 404 404 404 404 404 200"),
+    # gemeente: houses, areas, policy (area 1 is the people fixture's "Lith")
+    "gemeente.houses": ("GET", "/gemeente/huizen", "302 404 404 404 404 404 200"),
+    "gemeente.new_house": ("GET", "/gemeente/huizen/nieuw", "302 404 404 404 404 404 200"),
+    "gemeente.edit_house": ("GET", "/gemeente/huizen/{house}", "302 404 404 404 404 404 200"),
+    "gemeente.confirm_deactivate_house": (
+        "GET",
+        "/gemeente/huizen/{house}/deactiveren",
+        "302 404 404 404 404 404 200",
+    ),
+    "gemeente.deactivate_house": (
+        "POST",
+        "/gemeente/huizen/{house}/deactiveren",
+        "302 404 404 404 404 404 302",
+    ),
+    "gemeente.reactivate_house": (
+        "POST",
+        "/gemeente/huizen/{house}/activeren",
+        "302 404 404 404 404 404 422",
+    ),
+    "gemeente.areas": ("GET", "/gemeente/wijken", "302 404 404 404 404 404 200"),
+    "gemeente.new_area": ("GET", "/gemeente/wijken/nieuw", "302 404 404 404 404 404 200"),
+    "gemeente.edit_area": ("GET", "/gemeente/wijken/1", "302 404 404 404 404 404 200"),
+    "gemeente.policy": ("GET", "/gemeente/beleid", "302 404 404 404 404 404 200"),
+    # people and roles: user 1 is the people fixture's organiser, user 3 its gastheer of A
+    "gemeente.people": ("GET", "/gemeente/mensen", "302 404 404 404 404 404 200"),
+    "gemeente.invite_person": ("GET", "/gemeente/mensen/uitnodigen", "302 404 404 404 404 404 200"),
+    "gemeente.person": ("GET", "/gemeente/mensen/1", "302 404 404 404 404 404 200"),
+    "gemeente.grant_person_role": (
+        "POST",
+        "/gemeente/mensen/1/rollen",
+        "302 404 404 404 404 404 400",
+    ),
+    "gemeente.confirm_remove_person_role": (
+        "GET",
+        "/gemeente/mensen/3/rol-weghalen?rol=gastheer&huis=1",
+        "302 404 404 404 404 404 200",
+    ),
+    "gemeente.remove_person_role": (
+        "POST",
+        "/gemeente/mensen/3/rol-weghalen?rol=gastheer&huis=1",
+        "302 404 404 404 404 404 302",
+    ),
+    "gemeente.confirm_deactivate_person": (
+        "GET",
+        "/gemeente/mensen/1/deactiveren",
+        "302 404 404 404 404 404 200",
+    ),
+    "gemeente.deactivate_person": (
+        "POST",
+        "/gemeente/mensen/1/deactiveren",
+        "302 404 404 404 404 404 302",
+    ),
+    "gemeente.reactivate_person": (
+        "POST",
+        "/gemeente/mensen/1/activeren",
+        "302 404 404 404 404 404 422",
+    ),
+    "gemeente.resend_invitation": (
+        "POST",
+        "/gemeente/mensen/1/uitnodiging",
+        "302 404 404 404 404 404 422",
+    ),
+    "beheer.staff": ("GET", "/beheer/{house}/medewerkers", "302 404 404 200 200 404 200"),
+    "beheer.confirm_remove_staff": (
+        "GET",
+        "/beheer/{house}/medewerkers/3/weghalen?rol=gastheer",
+        "302 404 404 200 200 404 200",
+    ),
+    "beheer.resend_staff_invitation": (
+        "POST",
+        "/beheer/{house}/medewerkers/3/uitnodiging",
+        "302 404 404 422 422 404 422",
+    ),
+    "accounts.invitation": ("GET", "/uitnodiging/x", "404 404 404 404 404 404 404"),
     "beheer.calendar_week": ("GET", "/beheer/{house}/agenda/week", "302 404 404 200 200 404 200"),
     "public.whats_on": ("GET", "/wat-is-er-te-doen", "200 200 200 200 200 200 200"),
     "public.agenda_embed": ("GET", "/huizen/{house}/agenda-embed", "200 200 200 200 200 200 200"),
@@ -220,6 +325,9 @@ COVERED_ELSEWHERE = {
     "beheer.confirm_delete_closure",
     "beheer.confirm_delete_priority_block",
     "kiosk.confirm_revoke",
+    # taking a staff role: tests/beheer/test_staff.py (the first success would change the
+    # answers of the roles after it)
+    "beheer.remove_staff",
 }
 SLOT = (datetime.now(UTC) + timedelta(days=3), datetime.now(UTC) + timedelta(days=3, hours=1))
 
@@ -248,11 +356,21 @@ def restore_booking(app, booking_id: int) -> None:
         db.session.commit()
 
 
+def make_feed(app, owner, house_slug: str) -> int:
+    """A live feed of all bookings of the house, made by `owner`, for the feed routes."""
+    with app.app_context():
+        made = feeds.create_feed(
+            db.session.get(User, owner.id), "house", house_slug, now=datetime.now(UTC)
+        )
+        db.session.commit()
+        return made.feed.id
+
+
 @pytest.fixture
 def people(app, make_house, make_user):
     house_a, house_b = make_house("huis-a"), make_house("huis-b")
     organiser = make_user("initiatiefnemer")
-    return {
+    found = {
         "house": house_a,
         "booking": make_booking(app, organiser, house_a.room_ids[1]),
         "initiatiefnemer": make_user("initiatiefnemer"),
@@ -262,6 +380,8 @@ def people(app, make_house, make_user):
         "beheerder_b": make_user("beheerder", house_b),
         "gemeente": make_user("gemeente"),
     }
+    found["feed"] = make_feed(app, found["beheerder"], house_a.slug)
+    return found
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -276,6 +396,7 @@ def test_route_answers_each_role_as_designed(app, people, endpoint):
         house=people["house"].slug,
         room=people["house"].room_ids[0],
         booking=people["booking"],
+        feed=people["feed"],
         start=local_iso(SLOT[0]),
         end=local_iso(SLOT[1]),
     )

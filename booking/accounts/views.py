@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from booking.accounts.account_page import render_account
 from booking.accounts.blueprint import bp
 from booking.accounts.forms import (
     ChangePasswordForm,
@@ -174,10 +175,8 @@ def reset_password(token: str) -> Page:
 
 
 @bp.route("/account")
-def account() -> str:
-    return render_template(
-        "accounts/account.html", password_form=ChangePasswordForm(), sessions_form=EndSessionsForm()
-    )
+def account() -> Page:
+    return render_account()
 
 
 @bp.route("/account/wachtwoord", methods=["POST"])
@@ -198,9 +197,7 @@ def change_password() -> Page:
             login_user(current_user._get_current_object())  # type: ignore[attr-defined]
             flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")
             return redirect(url_for("accounts.account"))
-    return render_template(
-        "accounts/account.html", password_form=form, sessions_form=EndSessionsForm()
-    ), 400
+    return render_account(400, password_form=form)
 
 
 @bp.route("/account/overal-uitloggen", methods=["POST"])

@@ -95,7 +95,7 @@ def list_houses() -> Response:
                     if r.active
                 ],
             }
-            for h in houses.list_houses()
+            for h in houses.list_houses(active_only=True)
         ]
     )
 

@@ -20,6 +20,7 @@ def create_blueprint() -> Blueprint:
         priority_blocks,
         rooms,
         settings,
+        staff,
     )
     from booking.beheer.blueprint import bp
 

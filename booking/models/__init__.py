@@ -11,6 +11,7 @@ from booking.models.houses import (
     PolicySettings,
     PriorityBlock,
     Room,
+    ServedArea,
 )
 from booking.models.kiosk import DeviceHashKey, HostNote, Kiosk, Visit, VisitDailyRollup
 from booking.models.operations import AuditEntry, FeedToken, JobRun, OutboxMail
@@ -36,6 +37,7 @@ __all__ = [
     "PolicySettings",
     "PriorityBlock",
     "Room",
+    "ServedArea",
     "UTCDateTime",
     "User",
     "Visit",

@@ -50,6 +50,12 @@ class User(UserMixin, Base):
     # Raised by logout, password change and reset: a session cookie carries the version it
     # was made under and stops working as soon as the account's version moves on.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Set when the account was deleted (booking/services/my_account/deletion.py): the row
+    # stays for the houses' records of past bookings, scrubbed of name, address and phone.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the account last logged in with its password or an invitation (services/login.py,
+    # services/people/invitations.py); the gemeente's list of people shows it.
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[HouseMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -130,6 +136,25 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class LoginSession(Base):
+    """One signed-in browser or API client, so the account page can list and end it.
+
+    The cookie holds a random key; only its SHA-256 is stored, with when the session began
+    and was last seen (moved on once a quarter hour at most). No IP address or browser
+    name: privacy by design. A row counts only while its `session_version` is the account's (see
+    User.get_id), so "log out everywhere" ends every row at once.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    session_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class LoginThrottle(Base):
     """Failed logins per login name (a keyed hash of the e-mail address), for every worker.
 
@@ -145,3 +170,26 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Invitation(Base):
+    """A one-time link by which an invited person chooses their name and password.
+
+    Only the token's SHA-256 is stored. It works once (`used_at`), for seven days
+    (`expires_at`), and stops working when a newer link replaces it or the account is
+    deactivated (`withdrawn_at`). See services/people/invitations.py.
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

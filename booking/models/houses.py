@@ -15,6 +15,8 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,19 +24,59 @@ from booking.models.base import Base, UTCDateTime
 
 
 class Area(Base):
-    """A wijk of the town or a kern (village) of the municipality."""
+    """A wijk of the town or a kern (village) of the municipality.
+
+    Visits keep the area by id (`Visit.area_id`), and the daily roll-ups by name, so editing
+    an area (its name, CBS code or kwetsbaar mark) never rewrites a visit's answer. Areas
+    are never deleted: past answers keep pointing at them.
+    """
 
     __tablename__ = "area"
-    __table_args__ = (CheckConstraint("kind IN ('wijk', 'kern')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('wijk', 'kern')", name="kind"),
+        CheckConstraint("(cbs_code IS NULL) = (cbs_year IS NULL)", name="cbs_code_with_year"),
+        CheckConstraint("cbs_year IS NULL OR cbs_year BETWEEN 2000 AND 2999", name="cbs_year"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(10))
     vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # CBS wijk code (WK + 6 digits) or buurt code (BU + 8), with the year of its map.
+    cbs_code: Mapped[str | None] = mapped_column(String(10), unique=True)
+    cbs_year: Mapped[int | None] = mapped_column(Integer)
+
+    service: Mapped[ServedArea | None] = relationship(
+        back_populates="area", cascade="all, delete-orphan", uselist=False
+    )
+
+    @property
+    def served_by(self) -> House | None:
+        """The house that serves this area, if the gemeente named one."""
+        return self.service.house if self.service else None
+
+
+class ServedArea(Base):
+    """Which house serves an area: at most one house per wijk or kern.
+
+    Its own table rather than a column of `area`, because `house` already points at
+    `area` (the area a house stands in) and two tables pointing at each other cannot be
+    created, emptied or dropped in one order.
+    """
+
+    __tablename__ = "served_area"
+
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
+    house_id: Mapped[int] = mapped_column(ForeignKey("house.id"), index=True)
+
+    area: Mapped[Area] = relationship(back_populates="service")
+    house: Mapped[House] = relationship()
 
 
 class PolicySettings(Base):
-    """The gemeente's defaults; one row. Houses may override cap, factors and window."""
+    """The gemeente's defaults; one row (`booking/rules/policy.py` says what each means).
+
+    Houses may override the factors, the cap, the window, the expiry and the horizon."""
 
     __tablename__ = "policy_settings"
     __table_args__ = (
@@ -43,6 +85,17 @@ class PolicySettings(Base):
             "factor_t1_percent >= 0 AND factor_t2_percent >= 0 AND factor_t3_percent >= 0 "
             "AND factor_t4_percent >= 0",
             name="factors_not_negative",
+        ),
+        CheckConstraint(
+            "factor_t1_percent <= 500 AND factor_t2_percent <= 500 AND factor_t3_percent <= 500 "
+            "AND factor_t4_percent <= 500",
+            name="factors_at_most_500",
+        ),
+        CheckConstraint("request_expiry_days >= 1", name="expiry_positive"),
+        CheckConstraint("booking_horizon_months BETWEEN 1 AND 60", name="horizon_range"),
+        CheckConstraint(
+            "burst_kiosk >= 1 AND burst_tablet >= 1 AND burst_qr >= 1 AND burst_poster >= 1",
+            name="bursts_positive",
         ),
     )
 
@@ -55,10 +108,26 @@ class PolicySettings(Base):
     voorrangstermijn_days: Mapped[int] = mapped_column(Integer, default=14)
     suppression_threshold: Mapped[int] = mapped_column(Integer, default=5)
     visit_retention_months: Mapped[int] = mapped_column(Integer, default=13)
+    request_expiry_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    booking_horizon_months: Mapped[int] = mapped_column(Integer, default=18, server_default="18")
+    # Burst thresholds of the kiosk (booking/rules/visits.py): per kiosk, and per room and
+    # channel.
+    burst_kiosk: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    burst_tablet: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    burst_qr: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    burst_poster: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
 
 
 class House(Base):
-    """A community centre with its own board, rooms, rates and opening hours."""
+    """A community centre with its own board, rooms, rates and opening hours.
+
+    A deactivated house (`active` false) keeps its rooms, bookings, visits and audit
+    entries, and its slug, but takes no new bookings. The factors, cap and window are the
+    house's own when set and the gemeente's default when NULL. The request expiry and the
+    horizon always hold the value in force (the jobs and the booking form read them): the
+    house's own when `request_expiry_own` / `booking_horizon_own`, otherwise a copy of the
+    gemeente's default that `services/gemeente/policy.py` keeps up to date.
+    """
 
     __tablename__ = "house"
     __table_args__ = (
@@ -96,6 +165,16 @@ class House(Base):
     min_duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
     max_duration_minutes: Mapped[int] = mapped_column(Integer, default=12 * 60)
     booking_horizon_months: Mapped[int] = mapped_column(Integer, default=18, server_default="18")
+    request_expiry_own: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    booking_horizon_own: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    website: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The stichting (foundation) that runs the house, and its Kamer van Koophandel number.
+    stichting_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    kvk_number: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     area: Mapped[Area] = relationship()
     rooms: Mapped[list[Room]] = relationship(

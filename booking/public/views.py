@@ -18,7 +18,7 @@ from booking.services import agenda, houses
 @bp.route("/")
 @public_endpoint
 def home() -> str:
-    return render_template("public/home.html", houses=houses.list_houses())
+    return render_template("public/home.html", houses=houses.list_houses(active_only=True))
 
 
 @bp.route("/huizen/<slug>")

@@ -27,6 +27,14 @@ class AuditAction(StrEnum):
     room_updated = "room_updated"
     house_settings_updated = "house_settings_updated"
     opening_hours_replaced = "opening_hours_replaced"
+    # gemeente: houses, areas, policy (issue 12)
+    house_created = "house_created"
+    house_updated = "house_updated"
+    house_deactivated = "house_deactivated"
+    house_reactivated = "house_reactivated"
+    area_created = "area_created"
+    area_updated = "area_updated"
+    policy_updated = "policy_updated"
     closure_created = "closure_created"
     closure_deleted = "closure_deleted"
     priority_block_created = "priority_block_created"
@@ -37,6 +45,19 @@ class AuditAction(StrEnum):
     password_changed = "password_changed"
     sessions_ended = "sessions_ended"
     api_token_issued = "api_token_issued"
+    # my account (issue 12)
+    profile_changed = "profile_changed"
+    email_change_requested = "email_change_requested"
+    email_changed = "email_changed"
+    session_ended = "session_ended"
+    api_token_revoked = "api_token_revoked"
+    account_deleted = "account_deleted"
+    # people and roles (issue 12)
+    user_invited = "user_invited"
+    invitation_accepted = "invitation_accepted"
+    role_removed = "role_removed"
+    account_deactivated = "account_deactivated"
+    account_reactivated = "account_reactivated"
     kiosk_created = "kiosk_created"
     kiosk_paired = "kiosk_paired"
     kiosk_revoked = "kiosk_revoked"
@@ -52,6 +73,8 @@ class AuditObject(StrEnum):
     booking_series = "booking_series"
     room = "room"
     house = "house"
+    area = "area"
+    policy_settings = "policy_settings"
     closure = "closure"
     priority_block = "priority_block"
     kiosk = "kiosk"
@@ -77,6 +100,13 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.room_updated: N_("Ruimte gewijzigd"),
     AuditAction.house_settings_updated: N_("Instellingen gewijzigd"),
     AuditAction.opening_hours_replaced: N_("Openingstijden gewijzigd"),
+    AuditAction.house_created: N_("Huis toegevoegd"),
+    AuditAction.house_updated: N_("Gegevens van het huis gewijzigd"),
+    AuditAction.house_deactivated: N_("Huis gedeactiveerd"),
+    AuditAction.house_reactivated: N_("Huis weer actief"),
+    AuditAction.area_created: N_("Wijk of kern toegevoegd"),
+    AuditAction.area_updated: N_("Wijk of kern gewijzigd"),
+    AuditAction.policy_updated: N_("Beleid van de gemeente gewijzigd"),
     AuditAction.closure_created: N_("Sluiting toegevoegd"),
     AuditAction.closure_deleted: N_("Sluiting verwijderd"),
     AuditAction.priority_block_created: N_("Voorrangsblok toegevoegd"),
@@ -87,6 +117,17 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.password_changed: N_("Wachtwoord gewijzigd"),
     AuditAction.sessions_ended: N_("Overal uitgelogd"),
     AuditAction.api_token_issued: N_("API-sleutel uitgegeven"),
+    AuditAction.profile_changed: N_("Eigen gegevens gewijzigd"),
+    AuditAction.email_change_requested: N_("Nieuw e-mailadres aangevraagd"),
+    AuditAction.email_changed: N_("E-mailadres gewijzigd"),
+    AuditAction.session_ended: N_("Uitgelogd op één apparaat"),
+    AuditAction.api_token_revoked: N_("API-sleutel ingetrokken"),
+    AuditAction.account_deleted: N_("Een account is verwijderd"),
+    AuditAction.user_invited: N_("Uitgenodigd"),
+    AuditAction.invitation_accepted: N_("Uitnodiging aangenomen"),
+    AuditAction.role_removed: N_("Rol weggehaald"),
+    AuditAction.account_deactivated: N_("Account gedeactiveerd"),
+    AuditAction.account_reactivated: N_("Account weer actief"),
     AuditAction.kiosk_created: N_("Kiosk aangemaakt"),
     AuditAction.kiosk_paired: N_("Tablet gekoppeld"),
     AuditAction.kiosk_revoked: N_("Kiosk ingetrokken"),
@@ -102,6 +143,8 @@ OBJECT_LABELS: dict[AuditObject, str] = {
     AuditObject.booking_series: N_("reeks"),
     AuditObject.room: N_("ruimte"),
     AuditObject.house: N_("huis"),
+    AuditObject.area: N_("wijk of kern"),
+    AuditObject.policy_settings: N_("beleid"),
     AuditObject.closure: N_("sluiting"),
     AuditObject.priority_block: N_("voorrangsblok"),
     AuditObject.kiosk: N_("kiosk"),

@@ -57,7 +57,10 @@ BURST_WINDOW = timedelta(seconds=60)
 KIOSK_BURST_SIZE = 30
 ROOM_BURST_LIMITS = MappingProxyType({Channel.tablet: 30, Channel.qr: 30, Channel.poster: 10})
 ROOM_BURST_COUNT_CAP = max(ROOM_BURST_LIMITS.values())
-"""Counting stops here: only "at least the limit" matters, so a flood costs no more."""
+"""The highest of the default limits above."""
+BURST_COUNT_CAP = 200
+"""Counting stops here (the highest threshold the gemeente may set, rules/policy.py): only
+"at least the limit" matters, so a flood costs no more."""
 KIOSK_SILENT = timedelta(minutes=5)
 NEVER_FLAGGED = frozenset({Channel.tally})
 NOT_SUSPICIOUS: Literal[""] = ""
@@ -74,15 +77,37 @@ def burst_since(now: datetime) -> datetime:
     return to_minute(now - BURST_WINDOW)
 
 
+@dataclass(frozen=True)
+class BurstLimits:
+    """The burst thresholds in force: the gemeente's policy settings (`PolicySettings.
+    burst_*`), whose defaults are the limits documented above."""
+
+    kiosk: int = KIOSK_BURST_SIZE
+    tablet: int = ROOM_BURST_LIMITS[Channel.tablet]
+    qr: int = ROOM_BURST_LIMITS[Channel.qr]
+    poster: int = ROOM_BURST_LIMITS[Channel.poster]
+
+    def room(self, channel: str) -> int | None:
+        """The limit per room of a channel; None for a channel that is never a burst."""
+        if channel not in ROOM_BURST_LIMITS:
+            return None
+        return {Channel.tablet: self.tablet, Channel.qr: self.qr, Channel.poster: self.poster}[
+            Channel(channel)
+        ]
+
+
+DEFAULT_LIMITS = BurstLimits()
+
+
 def room_burst_reason(channel: str) -> SuspicionReason:
     """The reason stored on a visit of a room-and-channel burst, e.g. piek_ruimte_poster."""
     return ROOM_BURST_REASONS[Channel(channel)]
 
 
-def is_room_burst(channel: str, room_recent: int) -> bool:
+def is_room_burst(channel: str, room_recent: int, limits: BurstLimits = DEFAULT_LIMITS) -> bool:
     """Whether `room_recent` earlier visits of this room and channel in the window make
     this one part of a burst. A channel without a limit (the tally) never is."""
-    limit = ROOM_BURST_LIMITS.get(channel)
+    limit = limits.room(channel)
     return limit is not None and room_recent >= limit
 
 
@@ -97,7 +122,7 @@ class Circumstances:
 
     `kiosk_recent` and `room_recent` are the visits already stored in the burst window
     (this one not included): of the same kiosk, and of the same room and channel. The
-    counts may be capped at `KIOSK_BURST_SIZE` and `ROOM_BURST_COUNT_CAP`.
+    counts may be capped at `BURST_COUNT_CAP`. `limits` are the thresholds in force.
     """
 
     channel: Channel
@@ -107,6 +132,7 @@ class Circumstances:
     kiosk_last_seen_at: datetime | None = None
     kiosk_recent: int = 0
     room_recent: int = 0
+    limits: BurstLimits = DEFAULT_LIMITS
 
 
 def suspicion(found: Circumstances) -> SuspicionReason | Literal[""]:
@@ -125,8 +151,8 @@ def suspicion(found: Circumstances) -> SuspicionReason | Literal[""]:
         and is_silent(found.kiosk_last_seen_at, found.now)
     ):
         return SuspicionReason.kiosk_stil
-    if found.from_kiosk and found.kiosk_recent >= KIOSK_BURST_SIZE:
+    if found.from_kiosk and found.kiosk_recent >= found.limits.kiosk:
         return SuspicionReason.piek
-    if is_room_burst(found.channel, found.room_recent):
+    if is_room_burst(found.channel, found.room_recent, found.limits):
         return room_burst_reason(found.channel)
     return NOT_SUSPICIOUS

@@ -11,6 +11,7 @@ from booking.database import transaction_cache
 from booking.errors import Forbidden, NotFound
 from booking.extensions import db
 from booking.models import Area, House, HouseMembership, PolicySettings, Room, User
+from booking.rules import policy as policy_rules
 from booking.rules.permissions import Permission
 
 
@@ -21,16 +22,7 @@ def policy() -> PolicySettings:
         return cache["policy"]
     settings = db.session.scalar(select(PolicySettings).order_by(PolicySettings.id).limit(1))
     if settings is None:
-        settings = PolicySettings(
-            contribution_cap_cents=300,
-            factor_t1_percent=0,
-            factor_t2_percent=50,
-            factor_t3_percent=100,
-            factor_t4_percent=150,
-            voorrangstermijn_days=14,
-            suppression_threshold=5,
-            visit_retention_months=13,
-        )
+        settings = PolicySettings(suppression_threshold=5, **policy_rules.DEFAULTS)
         db.session.add(settings)
         db.session.flush()
     cache["policy"] = settings
@@ -44,6 +36,8 @@ class HousePolicy:
     voorrangstermijn_days: int
     contribution_cap_cents: int
     factors_percent: dict[str, int]
+    request_expiry_days: int = policy_rules.DEFAULTS["request_expiry_days"]
+    booking_horizon_months: int = policy_rules.DEFAULTS["booking_horizon_months"]
 
 
 def house_policy(house: House) -> HousePolicy:
@@ -61,17 +55,38 @@ def house_policy(house: House) -> HousePolicy:
             "T3": pick(house.factor_t3_percent, base.factor_t3_percent),
             "T4": pick(house.factor_t4_percent, base.factor_t4_percent),
         },
+        # Kept in force on the house itself (see House): its own, or the default's copy.
+        request_expiry_days=house.request_expiry_days,
+        booking_horizon_months=house.booking_horizon_months,
     )
 
 
-def list_houses() -> list[House]:
-    return list(
-        db.session.scalars(
-            select(House)
-            .options(selectinload(House.rooms), selectinload(House.area))
-            .order_by(House.name)
-        )
+def house_overrides(house: House) -> dict[str, int]:
+    """The settings this house sets itself instead of following the gemeente: {name: value}."""
+    own: dict[str, int] = {}
+    for name in policy_rules.HOUSE_OVERRIDABLE:
+        if name == "request_expiry_days":
+            value = house.request_expiry_days if house.request_expiry_own else None
+        elif name == "booking_horizon_months":
+            value = house.booking_horizon_months if house.booking_horizon_own else None
+        else:
+            value = getattr(house, name)
+        if value is not None:
+            own[name] = value
+    return own
+
+
+def list_houses(*, active_only: bool = False) -> list[House]:
+    """Every house by name; `active_only` leaves out deactivated houses (the public lists
+    and the booking search), whose history the statistics still show."""
+    query = (
+        select(House)
+        .options(selectinload(House.rooms), selectinload(House.area))
+        .order_by(House.name)
     )
+    if active_only:
+        query = query.where(House.active.is_(True))
+    return list(db.session.scalars(query))
 
 
 def get_house(slug: str) -> House | None:

@@ -79,6 +79,7 @@ def authenticate(email: str, password: str, now: datetime) -> LoginResult:
     if not check_password_hash(user.password_hash, password):
         return LoginResult(blocked_until=blocked_until)
     forget_login_failures(key)
+    user.last_login_at = now  # shown on the gemeente's list of people
     return LoginResult(user=user)
 
 

@@ -240,7 +240,8 @@ def test_a_zero_factor_and_window_are_kept(app, setup):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"factor_t2": "-1"}, "Kies een getal van 0 tot 1000."),
+        ({"factor_t2": "-1"}, "Kies een getal van 0 tot 500."),
+        ({"factor_t2": "501"}, "Kies een getal van 0 tot 500."),
         ({"factor_t2": "veertig"}, "Ongeldig getal"),
         ({"contribution_cap": "drie"}, "Vul een bedrag in"),
         ({"contribution_cap": "-1,00"}, "Een bedrag kan niet negatief zijn."),

@@ -1,8 +1,9 @@
 """A house's own settings and opening hours, and the overview page that shows them.
 
-A setting left empty follows the gemeente's default (`houses.house_policy`). Changing
-settings or hours leaves existing bookings alone: prices stay frozen, and a beheerder
-who shortens the hours decides about bookings that no longer fit.
+A setting left empty follows the gemeente's default (`houses.house_policy`; which
+settings a house may set itself is `rules/policy.HOUSE_OVERRIDABLE`). Changing settings or
+hours leaves existing bookings alone: prices stay frozen, and a beheerder who shortens the
+hours decides about bookings that no longer fit.
 """
 
 from __future__ import annotations
@@ -15,19 +16,19 @@ from booking.database import begin_write
 from booking.errors import RuleViolation
 from booking.extensions import db
 from booking.models import House, OpeningHours, User
-from booking.rules import horizon
+from booking.rules import policy as policy_rules
 from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import N_, WEEKDAY_LABELS, Message
 from booking.rules.permissions import Permission
 from booking.rules.slots import GRID_MINUTES
 from booking.services import audit, houses
-from booking.services.beheer.checks import GROUPS, period_problems, range_problem
+from booking.services.beheer.checks import GROUPS, period_problems
 from booking.services.houses import house_for
 
-FACTOR_MAX_PERCENT = 1_000
-CAP_MAX_CENTS = 100_000
-WINDOW_MAX_DAYS = 365
-EXPIRY_MAX_DAYS = 365
+FACTOR_MAX_PERCENT = policy_rules.FACTOR_MAX_PERCENT
+CAP_MAX_CENTS = policy_rules.CAP_MAX_CENTS
+WINDOW_MAX_DAYS = policy_rules.WINDOW_MAX_DAYS
+EXPIRY_MAX_DAYS = policy_rules.EXPIRY_MAX_DAYS
 DURATION_MAX_MINUTES = 24 * 60
 CONTACT_EMAIL_MAX = 254
 CONTACT_PHONE_MAX = 40
@@ -41,10 +42,10 @@ class HouseSettingsInput:
     factors_percent: Mapping[str, int | None]
     contribution_cap_cents: int | None
     voorrangstermijn_days: int | None
-    request_expiry_days: int
+    request_expiry_days: int | None
     min_duration_minutes: int
     max_duration_minutes: int
-    booking_horizon_months: int = horizon.DEFAULT_MONTHS
+    booking_horizon_months: int | None = None
     # For the public agenda; None leaves the stored value as it is.
     contact_email: str | None = None
     contact_phone: str | None = None
@@ -119,28 +120,50 @@ def _contact_problems(data: HouseSettingsInput) -> list[Message]:
     return problems
 
 
+def _overrides(data: HouseSettingsInput) -> dict[str, int | None]:
+    """The house's own value of every setting it may override; None follows the gemeente."""
+    return {
+        **{f"factor_{g.lower()}_percent": data.factors_percent.get(g) for g in GROUPS},
+        "contribution_cap_cents": data.contribution_cap_cents,
+        "voorrangstermijn_days": data.voorrangstermijn_days,
+        "request_expiry_days": data.request_expiry_days,
+        "booking_horizon_months": data.booking_horizon_months,
+    }
+
+
 def settings_problems(data: HouseSettingsInput) -> list[Message]:
     problems: list[Message] = _contact_problems(data)
-    for group in GROUPS:
-        problems += range_problem(
-            data.factors_percent.get(group), 0, FACTOR_MAX_PERCENT, N_("Een factor")
-        )
-    problems += range_problem(
-        data.contribution_cap_cents, 0, CAP_MAX_CENTS, N_("De grens voor de eigen bijdrage")
-    )
-    problems += range_problem(
-        data.voorrangstermijn_days, 0, WINDOW_MAX_DAYS, N_("De voorrangstermijn")
-    )
-    problems += range_problem(
-        data.request_expiry_days, 1, EXPIRY_MAX_DAYS, N_("De bedenktijd voor aanvragen")
-    )
-    problems += range_problem(
-        data.booking_horizon_months,
-        horizon.MIN_MONTHS,
-        horizon.MAX_MONTHS,
-        N_("De boekingshorizon (in maanden)"),
-    )
+    problems += policy_rules.problems(_overrides(data))
     return problems + _duration_problems(data)
+
+
+def _stored_values(data: HouseSettingsInput) -> dict[str, object]:
+    """The columns the settings form sets, as they will be stored.
+
+    The expiry and the horizon are kept in force on the house. The form shows the value in
+    force; a value equal to the gemeente's default (or none) follows the gemeente, and
+    later changes of the default reach the house (`services/gemeente/policy.py`); any
+    other value is the house's own.
+    """
+    defaults = houses.policy()
+    values: dict[str, object] = {
+        name: value
+        for name, value in _overrides(data).items()
+        if name not in ("request_expiry_days", "booking_horizon_months")
+    }
+    for name, flag in (
+        ("request_expiry_days", "request_expiry_own"),
+        ("booking_horizon_months", "booking_horizon_own"),
+    ):
+        own, default = getattr(data, name), getattr(defaults, name)
+        values[flag] = own is not None and own != default
+        values[name] = default if own is None else own
+    values["min_duration_minutes"] = data.min_duration_minutes
+    values["max_duration_minutes"] = data.max_duration_minutes
+    for name in ("contact_email", "contact_phone", "huiskamer_hours"):
+        if getattr(data, name) is not None:
+            values[name] = getattr(data, name).strip()
+    return values
 
 
 def opening_problems(periods: Sequence[OpeningPeriodInput]) -> list[Message]:
@@ -176,23 +199,8 @@ def update_settings(actor: User, slug: str, data: HouseSettingsInput) -> House:
     problems = settings_problems(data)
     if problems:
         raise RuleViolation(problems)
-    values = {
-        "factor_t1_percent": data.factors_percent.get("T1"),
-        "factor_t2_percent": data.factors_percent.get("T2"),
-        "factor_t3_percent": data.factors_percent.get("T3"),
-        "factor_t4_percent": data.factors_percent.get("T4"),
-        "contribution_cap_cents": data.contribution_cap_cents,
-        "voorrangstermijn_days": data.voorrangstermijn_days,
-        "request_expiry_days": data.request_expiry_days,
-        "min_duration_minutes": data.min_duration_minutes,
-        "max_duration_minutes": data.max_duration_minutes,
-        "booking_horizon_months": data.booking_horizon_months,
-    }
-    for name in ("contact_email", "contact_phone", "huiskamer_hours"):
-        if getattr(data, name) is not None:
-            values[name] = getattr(data, name).strip()
     changed = {}
-    for name, value in values.items():
+    for name, value in _stored_values(data).items():
         if getattr(house, name) != value:
             changed[name] = [getattr(house, name), value]
             setattr(house, name, value)

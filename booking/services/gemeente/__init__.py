@@ -1,0 +1,1 @@
+"""The gemeente's use cases: houses, areas, policy settings, people and roles."""

@@ -1,0 +1,1 @@
+"""The use cases of booking/services/my_account, one module each."""
