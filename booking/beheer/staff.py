@@ -22,11 +22,10 @@ from booking.beheer.pages import Page, render_page
 from booking.errors import NotFound, RuleViolation
 from booking.forms import Form, email_address, one_line, required
 from booking.i18n import role_label, say
-from booking.mail.people_mails import role_phrase
+from booking.people_words import invited_message, removal_sentences
 from booking.rules.permissions import Role
 from booking.rules.staff_roles import STATUS_LABELS, PersonStatus
 from booking.services.people import access, directory, invitations, roles
-from booking.services.people.invitations import Invited
 
 
 class StaffInviteForm(Form):
@@ -73,19 +72,6 @@ def _page(
     )
 
 
-def invited_message(invited: Invited) -> str:
-    if invited.new_account:
-        return _(
-            "De uitnodiging is verstuurd naar %(email)s. De link is 7 dagen geldig.",
-            email=invited.user.email,
-        )
-    return _(
-        "%(email)s had al een account: de rol is toegevoegd en de persoon krijgt er een "
-        "e-mail over.",
-        email=invited.user.email,
-    )
-
-
 def _role_arg() -> Role:
     value = request.args.get("rol", "")
     if value not in {r.value for r in Role}:
@@ -124,16 +110,7 @@ def confirm_remove_staff(slug: str, user_id: int) -> Page:
         "beheer/staff_confirm.html",
         grant.house,
         heading=_("Rol weghalen bij %(name)s", name=user.name),
-        sentences=[
-            _(
-                "Deze rol wordt weggehaald: %(role)s.",
-                role=say(role_phrase(grant.role, grant.house)),
-            ),
-            _(
-                "%(name)s krijgt daar een e-mail over. Het account en de boekingen blijven.",
-                name=user.name,
-            ),
-        ],
+        sentences=removal_sentences(user.name, grant),
         action=request.full_path.rstrip("?"),
         confirm_label=_("Ja, haal deze rol weg"),
         back_url=url_for("beheer.staff", slug=slug),

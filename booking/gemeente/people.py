@@ -18,6 +18,7 @@ from booking.gemeente.blueprint import bp
 from booking.gemeente.pages import nav_entry, render_page
 from booking.gemeente.people_forms import GrantRoleForm, InviteForm, house_choices, role_choices
 from booking.gemeente.refusals import show_refusal
+from booking.people_words import invited_message
 from booking.rules.messages import N_, Message
 from booking.rules.numbers import parse_whole_number
 from booking.rules.permissions import Role
@@ -93,19 +94,6 @@ def invite_person() -> Page:
         return _invite_page(form, 422, show_refusal(form, error))
     flash(invited_message(invited), "success")
     return redirect(url_for("gemeente.person", user_id=invited.user.id))
-
-
-def invited_message(invited: invitations.Invited) -> str:
-    if invited.new_account:
-        return _(
-            "De uitnodiging is verstuurd naar %(email)s. De link is 7 dagen geldig.",
-            email=invited.user.email,
-        )
-    return _(
-        "%(email)s had al een account: de rol is toegevoegd en de persoon krijgt er een "
-        "e-mail over.",
-        email=invited.user.email,
-    )
 
 
 def grant_form(page: directory.PersonPage) -> GrantRoleForm:

@@ -19,6 +19,7 @@ from booking.gemeente.people_forms import ConfirmForm
 from booking.gemeente.refusals import show_refusal
 from booking.i18n import say
 from booking.mail.people_mails import role_phrase
+from booking.people_words import removal_sentences
 from booking.rules.numbers import parse_whole_number
 from booking.rules.permissions import Role
 from booking.services.people import access, activation, directory, invitations, roles
@@ -66,16 +67,7 @@ def confirm_remove_person_role(user_id: int) -> Page:
     return render_page(
         "gemeente/people_confirm.html",
         heading=_("Rol weghalen bij %(name)s", name=user.name),
-        sentences=[
-            _(
-                "Deze rol wordt weggehaald: %(role)s.",
-                role=say(role_phrase(grant.role, grant.house)),
-            ),
-            _(
-                "%(name)s krijgt daar een e-mail over. Het account en de boekingen blijven.",
-                name=user.name,
-            ),
-        ],
+        sentences=removal_sentences(user.name, grant),
         action=request.full_path.rstrip("?"),
         confirm_label=_("Ja, haal deze rol weg"),
         back_url=url_for("gemeente.person", user_id=user_id),
