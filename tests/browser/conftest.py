@@ -11,6 +11,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import flask_migrate
@@ -86,7 +87,15 @@ def live_server(live_app: Any) -> str:
 @pytest.fixture(scope="session")
 def live_app(live_database_url: str) -> Iterator[Any]:
     """The app with the Oss demo loaded, served by a threaded server on a free port."""
-    app = create_app(app_config(live_database_url, PUBLIC_BASE_URL="http://127.0.0.1"))
+    with serve_demo(live_database_url) as app:
+        yield app
+
+
+@contextmanager
+def serve_demo(database_url: str) -> Iterator[Any]:
+    """Migrate `database_url`, load the Oss demo and serve it on a free port until the block
+    ends; the app's LIVE_URL (and PUBLIC_BASE_URL, for links in mails) say where."""
+    app = create_app(app_config(database_url, PUBLIC_BASE_URL="http://127.0.0.1"))
     with app.app_context():
         flask_migrate.upgrade()
         load_demo()
@@ -96,10 +105,12 @@ def live_app(live_database_url: str) -> Iterator[Any]:
     thread.start()
     app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = app.config["LIVE_URL"]
-    yield app
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -8,19 +8,13 @@ comparison counts thirteen), so this module runs on a demo server of its own.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
-import flask_migrate
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from booking import create_app
-from booking.demo.loader import load_demo
-from booking.extensions import db
-from tests.browser.conftest import assert_accessible, log_in
-from tests.conftest import app_config, scratch_database
+from tests.browser.conftest import assert_accessible, log_in, serve_demo
+from tests.conftest import scratch_database
 
 GEMEENTE = "gemeente@buurthuis.example"
 
@@ -29,21 +23,11 @@ GEMEENTE = "gemeente@buurthuis.example"
 def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The Oss demo on a database and a threaded server of this module's own."""
     folder = tmp_path_factory.mktemp("gemeente")
-    with scratch_database(database_url, "buurthuis_browser_gemeente", folder) as url:
-        app = create_app(app_config(url, PUBLIC_BASE_URL="http://127.0.0.1"))
-        with app.app_context():
-            flask_migrate.upgrade()
-            load_demo()
-            db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        base = f"http://127.0.0.1:{server.server_port}"
-        app.config["PUBLIC_BASE_URL"] = base
-        yield base
-        server.shutdown()
-        with app.app_context():
-            db.engine.dispose()
+    with (
+        scratch_database(database_url, "buurthuis_browser_gemeente", folder) as url,
+        serve_demo(url) as app,
+    ):
+        yield app.config["LIVE_URL"]
 
 
 def test_the_gemeente_adds_an_area_and_a_house_and_finds_it_on_the_home_page(
