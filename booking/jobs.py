@@ -9,8 +9,9 @@ is made true in the database, not by the scheduler:
   UPDATE``) and acts only on the rows it could claim (booking/services/deadlines.py);
 - mails carry a unique dedupe key, so the second attempt to queue one is a no-op;
 - outbox mails are claimed with a lease before they are sent (booking/mail/sender.py);
-- the visit roll-up, which adds to counters, runs one at a time (SQLite's write lock, a
-  transaction-scoped advisory lock on PostgreSQL).
+- the visit roll-up, which adds to counters, and the retention job, which deletes
+  accounts, run one at a time (SQLite's write lock, a transaction-scoped advisory lock on
+  PostgreSQL).
 
 Each job is an edge: it calls services inside `unit_of_work()`, which commits once (the
 sender commits per claim and per mail, by design). `now` is an aware datetime; Amsterdam
@@ -38,7 +39,7 @@ from booking.mail import sender as mail_sender
 from booking.models import Booking, OutboxMail
 from booking.rules.slots import require_aware
 from booking.rules.statuses import BookingStatus
-from booking.services import deadlines, request_notices, visit_rollup
+from booking.services import deadlines, request_notices, retention, visit_rollup
 from booking.transaction import unit_of_work
 
 if TYPE_CHECKING:
@@ -207,6 +208,23 @@ def rollup_visits(now: datetime) -> JobSummary:
     )
 
 
+# retention ----------------------------------------------------------------------------
+
+
+@_edge
+def apply_retention(now: datetime) -> JobSummary:
+    """Remove personal data past its retention period (services/retention)."""
+    report = retention.apply_retention(now)
+    counts = {
+        "boekingen opgeschoond": report.bookings,
+        "redenen in het logboek gewist": report.audit_reasons,
+        "oude mails verwijderd": report.mails,
+        "aankondigingen verstuurd": report.notices,
+        "accounts verwijderd": report.accounts,
+    }
+    return JobSummary("retention", counts)
+
+
 # Registry and scheduler ---------------------------------------------------------------
 
 JOBS: dict[str, JobFunction] = {
@@ -216,6 +234,7 @@ JOBS: dict[str, JobFunction] = {
     "send_reminders": send_reminders,
     "rollup_visits": rollup_visits,
     "send_request_digest": send_request_digest,
+    "retention": apply_retention,
 }
 
 # UTC intervals, never local cron times: APScheduler 3.11 fires some local cron times twice
@@ -227,6 +246,8 @@ SCHEDULE: dict[str, timedelta] = {
     "send_reminders": timedelta(minutes=30),
     "rollup_visits": timedelta(hours=6),
     "send_request_digest": timedelta(minutes=30),
+    # Daily: the cut-offs move by whole local days, and a notice names a day.
+    "retention": timedelta(days=1),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -236,6 +257,7 @@ DESCRIPTIONS: dict[str, str] = {
     "send_reminders": "herinneringen twee dagen voor een boeking",
     "rollup_visits": "oude bezoeken samenvatten per dag en verwijderen",
     "send_request_digest": "dagelijks overzicht van nieuwe aanvragen (na 07.00 uur)",
+    "retention": "persoonsgegevens na de bewaartermijn verwijderen, ongebruikte accounts opruimen",
 }
 
 

@@ -19,7 +19,7 @@ from booking.extensions import limiter
 from booking.i18n import say
 from booking.rules.visit_vocabulary import AreaAnswer
 from booking.security import public_endpoint
-from booking.services import houses
+from booking.services import houses, retention
 from kiosk import check_in, places, web
 from kiosk.blueprint import bp
 from kiosk.forms import QuestionsForm
@@ -167,5 +167,6 @@ def _thanks() -> str:
 @bp.route("/privacy")
 @public_endpoint
 def privacy() -> str:
-    """What a check-in stores and what it never stores, in plain Dutch."""
-    return render_template("kiosk/privacy.html")
+    """What a check-in stores and what it never stores, and how long bookings and accounts
+    keep personal data, in plain Dutch with the periods in force."""
+    return render_template("kiosk/privacy.html", terms=retention.privacy_terms())

@@ -127,6 +127,12 @@ class PolicyForm(Form):
     )
     request_expiry_days = _bounded("request_expiry_days", _l("Een aanvraag vervalt na (dagen)"))
     visit_retention_months = _bounded("visit_retention_months", _l("Bezoeken bewaren (maanden)"))
+    booking_retention_years = _bounded(
+        "booking_retention_years", _l("Persoonsgegevens van boekingen bewaren (jaren)")
+    )
+    account_inactivity_months = _bounded(
+        "account_inactivity_months", _l("Ongebruikte accounts verwijderen na (maanden)")
+    )
     burst_kiosk = _bounded("burst_kiosk", _l("Per kiosk"))
     burst_tablet = _bounded("burst_tablet", _l("Tikken op de tablet, per ruimte"))
     burst_qr = _bounded("burst_qr", _l("QR-codes met de telefoon, per ruimte"))

@@ -16,6 +16,7 @@ from booking.gemeente.pages import nav_entry, render_page
 from booking.i18n import say
 from booking.rules import policy as rules
 from booking.rules.messages import N_, Message
+from booking.rules.retention import NOTICE_DAYS
 from booking.services.gemeente import policy as service
 
 Page = str | Response | tuple[str, int]
@@ -32,6 +33,8 @@ SETTING_LABELS = {
     "booking_horizon_months": N_("Boekingshorizon (maanden)"),
     "request_expiry_days": N_("Aanvraag vervalt na (dagen)"),
     "visit_retention_months": N_("Bezoeken bewaren (maanden)"),
+    "booking_retention_years": N_("Boekingen bewaren (jaren)"),
+    "account_inactivity_months": N_("Ongebruikte accounts (maanden)"),
     "burst_kiosk": N_("Piekgrens per kiosk"),
     "burst_tablet": N_("Piekgrens tikken"),
     "burst_qr": N_("Piekgrens QR-codes"),
@@ -65,6 +68,7 @@ def _page(
         page=page,
         labels=SETTING_LABELS,
         problems=problems or [],
+        notice_days=NOTICE_DAYS,
     )
 
 

@@ -1,5 +1,6 @@
 """What a person hears when their account changes (issue 12): an invitation with its
-one-time link, a role given or taken, the account deactivated or active again.
+one-time link, a role given or taken, the account deactivated or active again, and the
+notice that an unused account will be deleted (booking/services/retention.py).
 
 Each mail is rendered in the recipient's language (Dutch unless their account says
 otherwise). The changes arrive as rules Messages (`given`, `taken`), so the services stay
@@ -9,12 +10,12 @@ has not accepted its invitation yet hears only about its invitation.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from booking.i18n import ROLE_LABELS, fmt_datetime, say
+from booking.i18n import ROLE_LABELS, fmt_date, fmt_datetime, say
 from booking.mail.outbox import queue_mail
 from booking.models import House, User
 from booking.rules.messages import N_, Message
@@ -154,3 +155,51 @@ def queue_reactivated(user: User) -> None:
             )
         ],
     )
+
+
+def inactivity_notice_key(user_id: int, used_at: datetime) -> str:
+    """One notice per account and per period without use: a login starts a new period."""
+    return f"inactive:{user_id}:{used_at.isoformat()}"
+
+
+def queue_inactivity_notice(user: User, deletion_on: date, months: int, *, dedupe_key: str) -> bool:
+    """Tell an account unused for `months` months that it will be deleted on `deletion_on`
+    unless its owner logs in before that day.
+
+    Returns whether the mail was queued (False: the dedupe key says it already was).
+    """
+    with force_locale(_locale(user)):
+        subject = _("Uw account bij Buurthuis wordt binnenkort verwijderd")
+        lines = [
+            _(
+                "U heeft uw account bij Buurthuis al %(months)s maanden niet gebruikt. "
+                "Gegevens die niet meer nodig zijn, bewaren we niet: daarom verwijderen we "
+                "uw account op %(date)s.",
+                months=months,
+                date=fmt_date(deletion_on),
+            ),
+            _(
+                "Wilt u uw account houden? Log dan vóór die dag in met uw e-mailadres en "
+                "wachtwoord. Meer hoeft u niet te doen. Wachtwoord vergeten? Op de "
+                "inlogpagina kunt u een nieuw wachtwoord aanvragen."
+            ),
+            _(
+                "Doet u niets, dan verdwijnen uw naam, e-mailadres en telefoonnummer. De "
+                "huizen houden alleen wat ze voor hun boekhouding nodig hebben, zonder uw "
+                "naam. U kunt later altijd een nieuw account maken."
+            ),
+        ]
+    mail = queue_mail(
+        "inactivity_notice",
+        user.email,
+        template="account_changed",
+        locale=_locale(user),
+        dedupe_key=dedupe_key,
+        user=user,
+        subject=subject,
+        lines=lines,
+        roles=[],
+        show_roles=False,
+        login_link=public_url("accounts.login"),
+    )
+    return mail is not None

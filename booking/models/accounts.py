@@ -56,6 +56,9 @@ class User(UserMixin, Base):
     # When the account last logged in with its password or an invitation (services/login.py,
     # services/people/invitations.py); the gemeente's list of people shows it.
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the retention job told this unused account it will be deleted
+    # (booking/services/retention.py); it counts only while nobody used the account after it.
+    inactivity_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[HouseMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -76,7 +76,8 @@ class ServedArea(Base):
 class PolicySettings(Base):
     """The gemeente's defaults; one row (`booking/rules/policy.py` says what each means).
 
-    Houses may override the factors, the cap, the window, the expiry and the horizon."""
+    Houses may override the factors, the cap, the window, the expiry and the horizon; the
+    visit and booking retention, the account inactivity period and the bursts hold for all."""
 
     __tablename__ = "policy_settings"
     __table_args__ = (
@@ -97,6 +98,10 @@ class PolicySettings(Base):
             "burst_kiosk >= 1 AND burst_tablet >= 1 AND burst_qr >= 1 AND burst_poster >= 1",
             name="bursts_positive",
         ),
+        CheckConstraint(
+            "booking_retention_years >= 7 AND account_inactivity_months >= 12",
+            name="retention_minimum",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +121,10 @@ class PolicySettings(Base):
     burst_tablet: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     burst_qr: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     burst_poster: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    # Retention of personal data (booking/rules/retention.py), for every house alike; the
+    # CHECK keeps the fiscal bewaarplicht of seven years whatever writes the row.
+    booking_retention_years: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    account_inactivity_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
 
 
 class House(Base):

@@ -58,6 +58,8 @@ class AuditAction(StrEnum):
     role_removed = "role_removed"
     account_deactivated = "account_deactivated"
     account_reactivated = "account_reactivated"
+    # retention of personal data (issue 12): one entry per run, with counts only
+    retention_applied = "retention_applied"
     kiosk_created = "kiosk_created"
     kiosk_paired = "kiosk_paired"
     kiosk_revoked = "kiosk_revoked"
@@ -128,6 +130,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.role_removed: N_("Rol weggehaald"),
     AuditAction.account_deactivated: N_("Account gedeactiveerd"),
     AuditAction.account_reactivated: N_("Account weer actief"),
+    AuditAction.retention_applied: N_("Bewaartermijnen toegepast"),
     AuditAction.kiosk_created: N_("Kiosk aangemaakt"),
     AuditAction.kiosk_paired: N_("Tablet gekoppeld"),
     AuditAction.kiosk_revoked: N_("Kiosk ingetrokken"),

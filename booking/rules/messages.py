@@ -121,6 +121,10 @@ def encode_reason(message: Message) -> str:
     )
 
 
+TEXT_REASON_PREFIX = '{"text": '
+"""How every stored typed reason begins, so a query can find them (the retention job)."""
+
+
 def encode_text_reason(text: str) -> str:
     """Store a reason a person typed (a beheerder's note), shown as it was written."""
     return json.dumps({"text": text}, ensure_ascii=False)

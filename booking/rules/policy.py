@@ -5,7 +5,9 @@ The gemeente sets one default for each setting; a house's beheerder may set its 
 for those DESIGN lets a house decide (`HOUSE_OVERRIDABLE`: the tariff factors, the
 contribution cap, the voorrangstermijn, the approval expiry and the booking horizon). The
 visit retention and the burst thresholds hold for every house alike, since they are about
-what the kiosks store and count.
+what the kiosks store and count; so do the booking retention and the account inactivity
+period (booking/rules/retention.py), since the privacy page promises one rule to everyone
+and a person's account is not bound to one house.
 
 A change applies to what is judged after it: a booking's tariff group, class, status,
 price and list price are frozen on the booking when it is made (DESIGN section 5), so no
@@ -15,6 +17,16 @@ Bounds: a factor lies between 0 % (free) and 500 % (five times the base rate, we
 the commercial default of 150 %); the others keep a setting within what a house can live
 with (a voorrangstermijn of at most a year, a horizon of 1 to 60 months, a burst threshold
 that a class arriving together does not reach).
+
+The booking retention lies between 7 and 10 years: never below the fiscal bewaarplicht of
+seven years, which the houses' stichtingen need for their invoicing (a setting cannot
+make a house break the law), and at most ten, the longest period a record of a room
+rental could reasonably be needed for (a dispute, a tax inspection that reaches back
+further); keeping it longer would break the AVG's storage limit. The inactivity period
+lies between 12 and 60 months: at least a year, so that an organiser of a yearly event
+(a summer party, a Christmas dinner) is never told between two editions, and at most five
+years, beyond which an unused account is only a risk. The notice period is a constant
+(`retention.NOTICE_DAYS`).
 """
 
 from __future__ import annotations
@@ -35,6 +47,11 @@ EXPIRY_MIN_DAYS = 1
 EXPIRY_MAX_DAYS = 365
 RETENTION_MIN_MONTHS = 1
 RETENTION_MAX_MONTHS = 60
+BOOKING_RETENTION_MIN_YEARS = 7
+"""The fiscal bewaarplicht (art. 52 AWR): the houses must keep invoicing records this long."""
+BOOKING_RETENTION_MAX_YEARS = 10
+INACTIVITY_MIN_MONTHS = 12
+INACTIVITY_MAX_MONTHS = 60
 BURST_MIN = 5
 BURST_MAX = BURST_COUNT_CAP
 """A burst threshold below 5 flags ordinary use; the kiosk counts visits up to 200."""
@@ -69,6 +86,16 @@ BOUNDS: Mapping[str, Bound] = MappingProxyType(
         "visit_retention_months": Bound(
             RETENTION_MIN_MONTHS, RETENTION_MAX_MONTHS, N_("De bewaartermijn van bezoeken")
         ),
+        "booking_retention_years": Bound(
+            BOOKING_RETENTION_MIN_YEARS,
+            BOOKING_RETENTION_MAX_YEARS,
+            N_("De bewaartermijn van boekingen (in jaren)"),
+        ),
+        "account_inactivity_months": Bound(
+            INACTIVITY_MIN_MONTHS,
+            INACTIVITY_MAX_MONTHS,
+            N_("De termijn voor ongebruikte accounts (in maanden)"),
+        ),
         "burst_kiosk": Bound(BURST_MIN, BURST_MAX, N_("De piekgrens per kiosk")),
         "burst_tablet": Bound(BURST_MIN, BURST_MAX, N_("De piekgrens voor tikken")),
         "burst_qr": Bound(BURST_MIN, BURST_MAX, N_("De piekgrens voor QR-codes")),
@@ -88,13 +115,16 @@ DEFAULTS: Mapping[str, int] = MappingProxyType(
         "request_expiry_days": 7,
         "booking_horizon_months": horizon.DEFAULT_MONTHS,
         "visit_retention_months": 13,
+        "booking_retention_years": 7,
+        "account_inactivity_months": 24,
         "burst_kiosk": 30,
         "burst_tablet": 30,
         "burst_qr": 30,
         "burst_poster": 10,
     }
 )
-"""DESIGN's defaults (sections 4, 5, 6, 7 and 13); a fresh database starts with these."""
+"""DESIGN's defaults (sections 4, 5, 6, 7 and 13) and issue 12's (seven years for
+invoicing, two years without use); a fresh database starts with these."""
 
 HOUSE_OVERRIDABLE = (
     "factor_t1_percent",

@@ -23,6 +23,8 @@ DEFAULTS = {
     "booking_horizon_months": "18",
     "request_expiry_days": "7",
     "visit_retention_months": "13",
+    "booking_retention_years": "7",
+    "account_inactivity_months": "24",
     "burst_kiosk": "30",
     "burst_tablet": "30",
     "burst_qr": "30",
@@ -77,6 +79,12 @@ def test_the_page_shows_the_defaults_and_a_change_is_audited_with_old_and_new(ap
         ({"booking_horizon_months": "0"}, "Kies een getal van 1 tot 60."),
         ({"request_expiry_days": "0"}, "Kies een getal van 1 tot 365."),
         ({"visit_retention_months": "61"}, "Kies een getal van 1 tot 60."),
+        ({"booking_retention_years": "6"}, "Kies een getal van 7 tot 10."),
+        ({"booking_retention_years": "11"}, "Kies een getal van 7 tot 10."),
+        ({"booking_retention_years": ""}, "Dit veld is verplicht."),
+        ({"account_inactivity_months": "11"}, "Kies een getal van 12 tot 60."),
+        ({"account_inactivity_months": "61"}, "Kies een getal van 12 tot 60."),
+        ({"account_inactivity_months": "twee jaar"}, "Ongeldig getal"),
         ({"burst_poster": "4"}, "Kies een getal van 5 tot 200."),
         ({"burst_kiosk": "201"}, "Kies een getal van 5 tot 200."),
     ],
@@ -241,3 +249,59 @@ def test_the_burst_thresholds_reach_the_kiosk(app, town):
     with app.app_context():
         limits = burst_limits()
     assert (limits.kiosk, limits.tablet, limits.qr, limits.poster) == (50, 45, 20, 6)
+
+
+def test_the_retention_settings_are_stored_audited_and_shown(app, town):
+    client = client_for(app, town.gemeente)
+    html = client.get("/gemeente/beleid").get_data(as_text=True)
+    assert "Persoonsgegevens bewaren (voor alle huizen)" in html
+    assert 'name="booking_retention_years"' in html and 'value="24"' in html
+    changed = {**DEFAULTS, "booking_retention_years": "8", "account_inactivity_months": "36"}
+    assert post(client, "/gemeente/beleid", changed).status_code == 302
+    stored = settings(app)
+    assert (stored["booking_retention_years"], stored["account_inactivity_months"]) == (8, 36)
+    (entry,) = audit_entries(app, "policy_updated")
+    assert json.loads(entry.details)["changed"] == {
+        "booking_retention_years": [7, 8],
+        "account_inactivity_months": [24, 36],
+    }
+    html = client.get("/gemeente/beleid").get_data(as_text=True)
+    assert "Boekingen bewaren (jaren): 7 → 8" in html
+    assert "Ongebruikte accounts (maanden): 24 → 36" in html
+
+
+def test_the_service_refuses_a_retention_below_the_bewaarplicht_with_422(app, town):
+    """The form stops it first (400, above); a caller that skips the form gets the rule's
+    refusal, which the error pages answer with 422, and nothing is stored."""
+    from booking.errors import RuleViolation
+    from booking.models import User
+    from booking.rules import policy as rules
+    from booking.rules.messages import render
+    from booking.services.gemeente import policy as service
+
+    before = settings(app)
+    with app.test_request_context():
+        gemeente = db.session.get(User, town.gemeente.id)
+        values = {**rules.DEFAULTS, "booking_retention_years": 5, "account_inactivity_months": 6}
+        with pytest.raises(RuleViolation) as refused:
+            service.update_policy(gemeente, values)
+        assert refused.value.status == 422
+        assert [render(m) for m in refused.value.problems] == [
+            "De bewaartermijn van boekingen (in jaren) moet tussen 7 en 10 liggen.",
+            "De termijn voor ongebruikte accounts (in maanden) moet tussen 12 en 60 liggen.",
+        ]
+        db.session.rollback()
+    assert settings(app) == before
+    assert audit_entries(app, "policy_updated") == []
+
+
+def test_the_database_keeps_the_bewaarplicht_too(app):
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        row = houses.policy()
+        db.session.commit()
+        row.booking_retention_years = 6
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()

@@ -33,8 +33,10 @@ def test_jobs_list_names_every_job(runner):
         "send_reminders",
         "rollup_visits",
         "send_request_digest",
+        "retention",
     ]
     assert "elke 1 min" in result.output and "elke 6 uur" in result.output
+    assert "elke 24 uur" in result.output
 
 
 def test_an_unknown_job_lists_the_valid_names(runner):
@@ -90,6 +92,7 @@ def test_the_scheduler_runs_every_job_on_a_utc_interval(app):
         "send_reminders": 30,
         "rollup_visits": 360,
         "send_request_digest": 30,
+        "retention": 24 * 60,
     }
     for name, job in jobs.items():
         assert isinstance(job.trigger, IntervalTrigger)

@@ -16,6 +16,9 @@ on the house's website, so it keeps working after its maker goes (as services/fe
 promises; the house's staff can revoke it). Mail in the outbox to the old address is
 removed. The audit log records that an account was deleted, and nothing about whose.
 
+The retention job deletes unused accounts the same way after a notice (`erase_account`,
+called from booking/services/retention.py).
+
 What stays, on purpose: the titles of past bookings and the host notes the account wrote
 (the houses' own records), and the resident details of bookings the account made for a
 resident (that resident's data, not the account's).
@@ -122,27 +125,37 @@ def delete_account(actor: User, current_password: str, now: datetime) -> None:
     db.session.refresh(actor, with_for_update=True)
     if not (check := deletion_check(actor, now)).allowed:  # a booking made meanwhile
         raise RuleViolation(check.problems)
-    old_email = actor.email
-    _scrub(actor, now)
-    revoke_all_api_tokens(actor, now=now)
+    erase_account(actor, now)
+    audit.record(AuditAction.account_deleted, AuditObject.user, None, actor_id=None)
+    db.session.flush()
+
+
+def erase_account(user: User, now: datetime) -> None:
+    """Scrub the account and end everything that works for it (see the module); no audit.
+
+    Shared by "delete my account" and the retention job (services/retention.py), which
+    audit in their own way: one entry per deletion here, counts per run there. The caller
+    has checked that the account may go and holds its row (begin_write, FOR UPDATE).
+    """
+    old_email = user.email
+    _scrub(user, now)
+    revoke_all_api_tokens(user, now=now)
     db.session.execute(
         update(FeedToken)
         .where(
-            FeedToken.owner_id == actor.id,
+            FeedToken.owner_id == user.id,
             FeedToken.revoked_at.is_(None),
             FeedToken.scope != Scope.public.value,
         )
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
-    end_every_session(actor)
+    end_every_session(user)
     for stale in (
         delete(OutboxMail).where(OutboxMail.to_address == old_email),
         delete(LoginThrottle).where(LoginThrottle.key_hash == throttle_key(old_email)),
     ):
         db.session.execute(stale.execution_options(synchronize_session=False))
-    audit.record(AuditAction.account_deleted, AuditObject.user, None, actor_id=None)
-    db.session.flush()
 
 
 def _scrub(user: User, now: datetime) -> None:
@@ -156,6 +169,7 @@ def _scrub(user: User, now: datetime) -> None:
     user.request_mail = RequestMail.nooit.value
     user.active = False
     user.deleted_at = now
+    user.inactivity_notice_at = None
     user.session_version = user.session_version + 1
     user.memberships.clear()
     db.session.flush()
