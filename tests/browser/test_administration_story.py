@@ -25,23 +25,19 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import flask_migrate
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from booking import create_app
 from booking.demo.bookings import RESIDENTS
-from booking.demo.loader import DEMO_PASSWORD, load_demo
+from booking.demo.loader import DEMO_PASSWORD
 from booking.errors import DomainError
 from booking.extensions import db
 from booking.models import Area, House, OutboxMail, User
@@ -50,9 +46,9 @@ from booking.rules.slots import AMSTERDAM, local_to_utc
 from booking.services import bookings
 from booking.services.my_account import email_change
 from booking.services.people import invitations
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, serve_demo
 from tests.browser.test_responsive import MEASURE, TARGETS
-from tests.conftest import app_config, scratch_database
+from tests.conftest import scratch_database
 
 GEMEENTE = "gemeente@buurthuis.example"
 BEHEERDER = "bram.beheer@elzenburg.example"
@@ -75,22 +71,11 @@ EMAIL_CHANGE = re.compile(r"https?://\S+/account/e-mailadres/[A-Za-z0-9_.-]+")
 def story_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The Oss demo on a database and a threaded server of this module's own."""
     folder = tmp_path_factory.mktemp("administration")
-    with scratch_database(database_url, "buurthuis_browser_story", folder) as url:
-        app = create_app(app_config(url, PUBLIC_BASE_URL="http://127.0.0.1"))
-        with app.app_context():
-            flask_migrate.upgrade()
-            load_demo()
-            db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        base = f"http://127.0.0.1:{server.server_port}"
-        app.config["PUBLIC_BASE_URL"] = base
-        app.config["LIVE_URL"] = base
+    with (
+        scratch_database(database_url, "buurthuis_browser_story", folder) as url,
+        serve_demo(url) as app,
+    ):
         yield app
-        server.shutdown()
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
