@@ -3,8 +3,9 @@
 Werkzeug's own converter matches any run of `\\d` (Arabic-Indic digits too) and converts
 it however long it is, so `/ruimtes/99999999999999999999` reached the database and came
 back as an overflow (a 500), and 5000 digits exceed Python's int-from-text limit. This
-converter matches ASCII digits only, at most as many as MAX_ID has, and refuses values
-above MAX_ID: such a URL matches no route and answers 404, on every page and in the API.
+converter matches ASCII decimal numbers up to MAX_ID only (`at_most`), and refuses values
+above MAX_ID: such a URL matches no route and answers 404, on every page and in the API,
+whatever the method.
 """
 
 from __future__ import annotations
@@ -14,10 +15,28 @@ from werkzeug.routing import IntegerConverter, Map
 from booking.rules.numbers import MAX_ID
 
 
+def at_most(limit: int) -> str:
+    """A regex matching exactly the ASCII decimal numbers 0..`limit`, written with at most as
+    many digits as `limit` (leading zeros allowed).
+
+    The regex itself must refuse a too large id, not only `to_python`: werkzeug notes a
+    rule whose path matched for another method before converting, so `PATCH /bookings/<too
+    large>` answered 405 (from the GET and DELETE rules) instead of 404.
+    """
+    digits = str(limit)
+    shorter = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    below = [
+        f"{digits[:i]}[0-{int(d) - 1}][0-9]{{{len(digits) - i - 1}}}"
+        for i, d in enumerate(digits)
+        if d != "0"
+    ]
+    return "(?:" + "|".join([*shorter, *below, digits]) + ")"
+
+
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>` with max=MAX_ID unless the rule names a smaller (or other) max."""
 
-    regex = rf"[0-9]{{1,{len(str(MAX_ID))}}}"
+    regex = at_most(MAX_ID)
 
     def __init__(
         self,

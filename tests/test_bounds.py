@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 from werkzeug.test import TestResponse
@@ -22,7 +24,7 @@ from werkzeug.test import TestResponse
 from booking import errors
 from booking.extensions import db
 from booking.models import Booking, BookingSeries, Closure, House, PriorityBlock, User
-from booking.routing import BoundedIntConverter
+from booking.routing import BoundedIntConverter, at_most
 from booking.rules import horizon
 from booking.rules.numbers import MAX_ID
 from booking.rules.recurrence import Frequency, Recurrence
@@ -131,6 +133,21 @@ def test_huge_ids_are_404_on_pages_and_in_the_api(
         assert response.status_code == 404, path
     api = beheerder.get(f"/api/v1/bookings/{number}")
     assert api.get_json()["error"]["code"]
+    # Other methods too: the GET rule's path matching must not make them a 405.
+    assert beheerder.patch(f"/api/v1/bookings/{number}", json={"title": "x"}).status_code == 404
+    assert beheerder.delete(f"/api/v1/bookings/{number}").status_code == 404
+
+
+@settings(max_examples=300)
+@given(st.integers(1, 12), st.integers(0, 10**12), st.text("0123456789", min_size=1, max_size=12))
+def test_at_most_matches_exactly_the_numbers_up_to_the_limit(
+    limit_digits: int, value: int, digits: str
+) -> None:
+    limit = int("9" * limit_digits) if value % 3 == 0 else max(1, value % 10**limit_digits)
+    pattern = re.compile(at_most(limit))
+    for text in (digits, str(value), str(limit), str(limit + 1)):
+        expected = len(text) <= len(str(limit)) and int(text) <= limit
+        assert bool(pattern.fullmatch(text)) is expected, (limit, text)
 
 
 # The booking horizon ----------------------------------------------------------------------------

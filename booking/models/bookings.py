@@ -55,6 +55,7 @@ CHANGEABLE = (
     *("room_id", "title", "public", "start", "end", "status", "tariff_group", "priority_class"),
     *("amount_cents", "list_price_cents", "organiser_kind", "open_to_all", "membership_required"),
     *("contribution_cents", "profit_making", "subsidised", "mainly_meeting", "gives_in_return"),
+    *("voorrangstermijn_days", "request_expiry_days"),
 )
 """What `Booking.change` takes from a fresh judgement; identity, organiser, series stay."""
 _GROUP_VALUES = ", ".join(f"'{g.value}'" for g in TariffGroup)
@@ -173,6 +174,12 @@ class Booking(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Booked by staff for a resident without an account (the organiser is then the staff
     # member); the name and phone are shown to the house's staff only.
+    voorrangstermijn_days: Mapped[int] = mapped_column(Integer, server_default="14")
+    """The house's voorrangstermijn when the booking was judged, frozen like its price:
+    a later policy change moves no promise made to a booker (issue 12). 14 (DESIGN's
+    default) only for rows older than migration 0010, which set their house's value."""
+    request_expiry_days: Mapped[int] = mapped_column(Integer, server_default="7")
+    """The house's approval expiry when the booking was judged, frozen likewise."""
     on_behalf_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     on_behalf_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     on_behalf_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
@@ -227,6 +234,8 @@ class Booking(Base):
             subsidised=activity.subsidised,
             mainly_meeting=activity.mainly_meeting,
             gives_in_return=activity.gives_in_return,
+            voorrangstermijn_days=quote.voorrangstermijn_days,
+            request_expiry_days=quote.request_expiry_days,
             sequence=0,
         )
 
@@ -273,11 +282,11 @@ class Booking(Base):
         self.displaced_by = by
         self.status_reason = encode_reason(reason)
 
-    def decide(self, approved: bool, reason: str, *, now: datetime, window_days: int) -> None:
+    def decide(self, approved: bool, reason: str, *, now: datetime) -> None:
         """A beheerder approves or rejects a request; a rejection needs a reason.
 
         An approved request gets the status it would have had without approval: confirmed
-        for class 1 or inside the priority window, provisional otherwise.
+        for class 1 or inside the priority window (its own, frozen), provisional otherwise.
         """
         if self.status != BookingStatus.aangevraagd:
             raise IllegalTransition(
@@ -298,7 +307,7 @@ class Booking(Base):
                     PriorityClass(self.priority_class),
                     self.start,
                     now,
-                    window_days,
+                    self.voorrangstermijn_days,
                     requires_approval=False,
                 )
             )

@@ -54,6 +54,8 @@ class Occupant:
     end: datetime
     status: BookingStatus
     priority_class: PriorityClass
+    window_days: int
+    """Its own voorrangstermijn, frozen when it was booked."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def classify(
     """The outcome of booking [start, end) with `new_class` and `new_status`.
 
     `occupants` may hold bookings of other dates too: only those overlapping the slot count.
+    `window_days` is the new booking's voorrangstermijn (until when it would be provisional);
+    whether an occupant may be displaced is judged by its own, frozen one.
     """
     require_aware(start, end, now)
     if problems:
@@ -101,7 +105,7 @@ def classify(
     displaced, blocking = [], []
     for other in in_the_way:
         if may_displace(
-            new_class, other.priority_class, other.status, other.start, now, window_days
+            new_class, other.priority_class, other.status, other.start, now, other.window_days
         ):
             displaced.append(other)
         else:
@@ -126,7 +130,7 @@ def classify(
             end,
             displaced=tuple(displaced),
             provisional_until=provisional_until,
-            reasons=tuple(displacement_rule(new_class, o, window_days) for o in displaced),
+            reasons=tuple(displacement_rule(new_class, o) for o in displaced),
         )
     if provisional_until is not None:
         return SlotOutcome(
@@ -135,7 +139,7 @@ def classify(
     return SlotOutcome(OutcomeKind.vrij, start, end)
 
 
-def displacement_rule(new_class: PriorityClass, other: Occupant, window_days: int) -> Message:
+def displacement_rule(new_class: PriorityClass, other: Occupant) -> Message:
     """Why booking would displace `other`: the voorrang rule, in words that name both classes."""
     return Message(
         N_(
@@ -148,7 +152,7 @@ def displacement_rule(new_class: PriorityClass, other: Occupant, window_days: in
             "new_class_label": class_label(new_class),
             "other_class": int(other.priority_class),
             "other_class_label": class_label(other.priority_class),
-            "window_date": local_date(priority_window_closes_at(other.start, window_days)),
+            "window_date": local_date(priority_window_closes_at(other.start, other.window_days)),
         },
     )
 

@@ -103,7 +103,6 @@ def check_title(title: str) -> str:
 
 def split_overlapping(judged: QuoteResult, now: datetime) -> tuple[list[Booking], list[Booking]]:
     """Split the overlapping active bookings into (displaceable, blocking)."""
-    window = rules_for(judged.room).policy.voorrangstermijn_days
     displaceable, blocking = [], []
     for other in overlapping(judged.room.id, judged.start, judged.end):
         if may_displace(
@@ -112,7 +111,7 @@ def split_overlapping(judged: QuoteResult, now: datetime) -> tuple[list[Booking]
             BookingStatus(other.status),
             other.start,
             now,
-            window,
+            other.voorrangstermijn_days,
         ):
             displaceable.append(other)
         else:
@@ -285,8 +284,7 @@ def decide_request(
     """A beheerder approves or rejects a request that waits for a decision."""
     begin_write()
     booking = _managed_booking(booking_id, actor, now)
-    window = rules_for(booking.room).policy.voorrangstermijn_days
-    booking.decide(approve, reason, now=now, window_days=window)
+    booking.decide(approve, reason, now=now)
     audit.record(
         AuditAction.booking_approved if approve else AuditAction.booking_rejected,
         AuditObject.booking,

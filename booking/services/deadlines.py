@@ -18,12 +18,11 @@ from booking.database import begin_write
 from booking.extensions import db
 from booking.mail import job_mails
 from booking.mail.booking_mails import notify_decision
-from booking.models import Booking, House, Room
+from booking.models import Booking
 from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import N_, Message
 from booking.rules.statuses import BookingStatus
 from booking.services import audit
-from booking.services.houses import policy
 
 EXPIRED_REASON = Message(N_("Verlopen: de beheerder heeft niet op tijd beslist."), {})
 LONGEST_WINDOW = timedelta(days=366)
@@ -31,13 +30,11 @@ LONGEST_WINDOW = timedelta(days=366)
 
 
 def confirm_provisional(now: datetime) -> list[int]:
-    """Confirm provisional bookings the priority window has reached; idempotent."""
+    """Confirm provisional bookings their own (frozen) priority window has reached;
+    idempotent."""
     begin_write()
-    default_window = policy().voorrangstermijn_days
     candidates = db.session.execute(
-        select(Booking.id, Booking.start, House.voorrangstermijn_days)
-        .join(Room, Room.id == Booking.room_id)
-        .join(House, House.id == Room.house_id)
+        select(Booking.id, Booking.start, Booking.voorrangstermijn_days)
         .where(
             Booking.status == BookingStatus.onder_voorbehoud,
             Booking.start <= now + LONGEST_WINDOW,
@@ -47,7 +44,7 @@ def confirm_provisional(now: datetime) -> list[int]:
     due = [
         booking_id
         for booking_id, start, window in candidates
-        if start - now <= timedelta(days=default_window if window is None else window)
+        if start - now <= timedelta(days=window)
     ]
     confirmed = []
     for booking_id in due:
@@ -69,16 +66,15 @@ def confirm_provisional(now: datetime) -> list[int]:
 
 
 def expire_requests(now: datetime) -> list[int]:
-    """Reject requests nobody decided on within the house's `request_expiry_days`.
+    """Reject requests nobody decided on within their `request_expiry_days` (the house's
+    setting when the request was made, frozen on it).
 
     A request that waits forever blocks the room for everyone else (it is active), so it
     lapses; the organiser gets a mail and the audit log says the system did it.
     """
     begin_write()
     rows = db.session.execute(
-        select(Booking.id, Booking.created_at, House.request_expiry_days)
-        .join(Room, Room.id == Booking.room_id)
-        .join(House, House.id == Room.house_id)
+        select(Booking.id, Booking.created_at, Booking.request_expiry_days)
         # Every house waits at least one day (a check constraint); the exact test is below,
         # in Python, because adding a column's days to a time differs per database.
         .where(

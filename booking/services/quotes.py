@@ -32,6 +32,8 @@ class QuoteResult:
     price: Price
     status: BookingStatus
     problems: list[Message]
+    voorrangstermijn_days: int
+    request_expiry_days: int
 
 
 def load_room(room_id: int) -> Room:
@@ -68,7 +70,17 @@ def judge(
         rules.policy.voorrangstermijn_days,
         room.requires_approval,
     )
-    return QuoteResult(room, start, end, decision, price, status, problems)
+    return QuoteResult(
+        room,
+        start,
+        end,
+        decision,
+        price,
+        status,
+        problems,
+        rules.policy.voorrangstermijn_days,
+        rules.policy.request_expiry_days,
+    )
 
 
 HOUSE_INACTIVE = Message(

@@ -78,7 +78,7 @@ class DigestReport:
 
 def expires_at(booking: Booking) -> datetime:
     """When the expiry job lets this request lapse (services/deadlines.expire_requests)."""
-    return booking.created_at + timedelta(days=booking.room.house.request_expiry_days)
+    return booking.created_at + timedelta(days=booking.request_expiry_days)
 
 
 def _waiting_query(house_ids: set[int] | None, now: datetime) -> Select[tuple[Booking]]:

@@ -212,6 +212,7 @@ def _occupant(booking: Booking) -> Occupant:
         booking.end,
         BookingStatus(booking.status),
         PriorityClass(booking.priority_class),
+        booking.voorrangstermijn_days,
     )
 
 

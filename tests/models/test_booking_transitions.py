@@ -51,6 +51,8 @@ def booking(
         decision=TariffDecision(TariffGroup.T3, priority_class, 1, ()),
         price=Price(4000, 4000, 4),
         status=status,
+        voorrangstermijn_days=WINDOW,
+        request_expiry_days=7,
     )
     return Booking.from_quote(
         quote, organiser=SimpleNamespace(id=7), title="Koor", public=False, activity=ACTIVITY
@@ -65,7 +67,7 @@ def in_status(status: BookingStatus, **kwargs: object) -> Booking:
     {
         S.geannuleerd: lambda: made.cancel(now=NOW),
         S.verdrongen: lambda: made.displace(by=booking(), reason=REASON),
-        S.afgewezen: lambda: made.decide(False, "Vol", now=NOW, window_days=WINDOW),
+        S.afgewezen: lambda: made.decide(False, "Vol", now=NOW),
     }[status]()
     made.sequence = 0
     return made
@@ -154,26 +156,26 @@ def test_an_approved_request_gets_the_status_it_would_have_had(
     days_ahead: int, priority_class: PriorityClass, expected: BookingStatus
 ) -> None:
     made = booking(S.aangevraagd, days_ahead=days_ahead, priority_class=priority_class)
-    made.decide(True, "", now=NOW, window_days=WINDOW)
+    made.decide(True, "", now=NOW)
     assert (made.status, made.sequence) == (expected, 1)
 
 
 def test_a_rejection_needs_a_reason_and_keeps_it() -> None:
     made = booking(S.aangevraagd)
     with pytest.raises(RuleViolation, match="reden"):
-        made.decide(False, "  ", now=NOW, window_days=WINDOW)
-    made.decide(False, " Vol ", now=NOW, window_days=WINDOW)
+        made.decide(False, "  ", now=NOW)
+    made.decide(False, " Vol ", now=NOW)
     assert (made.status, made.sequence) == (S.afgewezen, 1)
     assert decode_reason(made.status_reason) == "Vol"
 
 
 def test_only_a_request_is_decided_and_not_approved_once_past() -> None:
     with pytest.raises(IllegalTransition, match="Alleen een aanvraag"):
-        booking(S.bevestigd).decide(True, "", now=NOW, window_days=WINDOW)
+        booking(S.bevestigd).decide(True, "", now=NOW)
     past = booking(S.aangevraagd, days_ahead=-1)
     with pytest.raises(IllegalTransition, match="verleden"):
-        past.decide(True, "", now=NOW, window_days=WINDOW)
-    past.decide(False, "Te laat", now=NOW, window_days=WINDOW)  # rejecting still may
+        past.decide(True, "", now=NOW)
+    past.decide(False, "Te laat", now=NOW)  # rejecting still may
     assert past.status == S.afgewezen
 
 
@@ -236,8 +238,8 @@ Attempt = Callable[[Booking], None]
 ATTEMPTS: dict[str, Attempt] = {
     "cancel": lambda b: b.cancel(now=NOW),
     "displace": lambda b: b.displace(by=booking(), reason=REASON),
-    "approve": lambda b: b.decide(True, "", now=NOW, window_days=WINDOW),
-    "reject": lambda b: b.decide(False, "Vol", now=NOW, window_days=WINDOW),
+    "approve": lambda b: b.decide(True, "", now=NOW),
+    "reject": lambda b: b.decide(False, "Vol", now=NOW),
     "confirm_by_window": lambda b: b.confirm_by_window(now=NOW),
     "expire": lambda b: b.expire(reason=REASON, now=NOW),
     "override": lambda b: b.override(

@@ -27,8 +27,8 @@ ONE, TWO, THREE, FOUR = (PriorityClass(n) for n in (1, 2, 3, 4))
 PROVISIONAL, CONFIRMED = BookingStatus.onder_voorbehoud, BookingStatus.bevestigd
 
 
-def occupant(n=1, start=START, hours=2, status=PROVISIONAL, cls=THREE):
-    return Occupant(n, start, start + timedelta(hours=hours), BookingStatus(status), cls)
+def occupant(n=1, start=START, hours=2, status=PROVISIONAL, cls=THREE, window=WINDOW):
+    return Occupant(n, start, start + timedelta(hours=hours), BookingStatus(status), cls, window)
 
 
 def judge(*occupants, new_class=ONE, new_status=CONFIRMED, start=START, problems=()):
@@ -137,19 +137,23 @@ classes = st.sampled_from([ONE, TWO, THREE, FOUR])
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.integers(-180, 180), st.integers(15, 300), statuses, classes), max_size=5
+        st.tuples(
+            st.integers(-180, 180), st.integers(15, 300), statuses, classes, st.integers(0, 60)
+        ),
+        max_size=5,
     ),
     classes,
     st.integers(-5, 60),
 )
 def test_outcome_agrees_with_the_voorrang_rule(others, new_class, days_ahead):
     """Bezet iff some overlapping booking may not be displaced; verdringt names exactly the
-    overlapping ones that may; never both a displaced and a blocking list."""
+    overlapping ones that may; never both a displaced and a blocking list. Each occupant is
+    judged by its own frozen voorrangstermijn, whatever the new booking's is."""
     start = NOW + timedelta(days=days_ahead)
     end = start + timedelta(hours=2)
     occupants = [
-        Occupant(i, start + timedelta(minutes=m), start + timedelta(minutes=m + length), s, c)
-        for i, (m, length, s, c) in enumerate(others)
+        Occupant(i, start + timedelta(minutes=m), start + timedelta(minutes=m + length), s, c, w)
+        for i, (m, length, s, c, w) in enumerate(others)
     ]
     outcome = classify(
         start,
@@ -164,7 +168,7 @@ def test_outcome_agrees_with_the_voorrang_rule(others, new_class, days_ahead):
     movable = [
         o
         for o in overlapping
-        if may_displace(new_class, o.priority_class, o.status, o.start, NOW, WINDOW)
+        if may_displace(new_class, o.priority_class, o.status, o.start, NOW, o.window_days)
     ]
     if len(movable) < len(overlapping):
         assert outcome.kind is OutcomeKind.bezet and not outcome.displaced

@@ -4,8 +4,10 @@ Every change is audited with the old and the new value of each setting that chan
 (`AuditAction.policy_updated`). A change reaches only what is judged after it: quotes,
 new bookings, changes of a booking (which are judged like new ones, DESIGN section 13),
 the visits counted from then on, and the next retention run. Bookings that exist keep
-their frozen tariff group, class, status, price and list price — nothing here touches
-the booking table.
+their frozen tariff group, class, status, price and list price, and the voorrangstermijn
+and approval expiry they were judged by (`Booking.voorrangstermijn_days`,
+`Booking.request_expiry_days`): no waiting booking is confirmed, displaced or lapses
+earlier or later than it was told — nothing here touches the booking table.
 
 The request expiry and the booking horizon are kept in force on each house (see
 `models.House`): a house that follows the gemeente gets the new default copied in the same
