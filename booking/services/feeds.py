@@ -162,7 +162,8 @@ def target_of(feed: FeedToken) -> Target | None:
     if owner is None:
         return None
     if scope is Scope.public:
-        # Public data: keeps working on a house website after its maker leaves or goes.
+        # Public data: keeps working on a house website after its maker leaves the house or
+        # is deactivated (deleting the account revokes it: services/my_account/deletion.py).
         return Target(scope, owner, house=house) if house is not None else None
     if not owner.active:
         return None

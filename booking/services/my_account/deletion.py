@@ -11,10 +11,11 @@ query or template had to learn about missing organisers, and one deleted organis
 bookings still belong together for invoicing. The address becomes a random one under the
 reserved .invalid domain (unique, unusable, never delivered), the password can match
 nothing, the account is inactive, and every session, API token and calendar link ends
-at once, except a link to a house's public agenda: that shows public data only and may be
-on the house's website, so it keeps working after its maker goes (as services/feeds.py
-promises; the house's staff can revoke it). Mail in the outbox to the old address is
-removed. The audit log records that an account was deleted, and nothing about whose.
+at once — a link to a house's public agenda too, as issue 12 asks ("feeds and tokens
+die"), although it shows public data only: whoever embedded it on the house's website
+makes a new one under their own account. (A link whose maker is only deactivated keeps
+working, services/feeds.py.) Mail in the outbox to the old address is removed. The audit
+log records that an account was deleted, and nothing about whose.
 
 The retention job deletes unused accounts the same way after a notice (`erase_account`,
 called from booking/services/retention.py).
@@ -44,7 +45,6 @@ from booking.rules.staff_roles import leaves_a_gemeente
 from booking.rules.statuses import ACTIVE_STATUSES
 from booking.services import audit
 from booking.services.accounts import revoke_all_api_tokens
-from booking.services.feeds import Scope
 from booking.services.login import check_current_password, throttle_key
 from booking.services.my_account.sessions import end_every_session
 from booking.services.people.roles import active_gemeente_ids
@@ -145,7 +145,6 @@ def erase_account(user: User, now: datetime) -> None:
         .where(
             FeedToken.owner_id == user.id,
             FeedToken.revoked_at.is_(None),
-            FeedToken.scope != Scope.public.value,
         )
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)

@@ -112,7 +112,7 @@ def test_the_account_is_scrubbed_and_its_past_booking_kept_for_the_house(app, re
         assert accounts.user_for_api_token(token) is None
         assert db.session.scalar(db.select(ApiToken.revoked_at)) is not None
         assert db.session.get(FeedToken, mine).revoked_at is not None
-        assert db.session.get(FeedToken, public).revoked_at is None  # public data, on a website
+        assert db.session.get(FeedToken, public).revoked_at is not None  # every feed dies
         assert db.session.scalars(db.select(LoginSession)).all() == []
         assert not sessions.is_open(user, key, now)
         addresses = db.session.scalars(db.select(OutboxMail.to_address)).all()
