@@ -2,7 +2,7 @@
 
 from booking.models.accounts import ApiToken, HouseMembership, LoginThrottle, User
 from booking.models.base import Base, UTCDateTime, utcnow
-from booking.models.bookings import Booking, BookingSeries
+from booking.models.bookings import Booking
 from booking.models.houses import (
     Area,
     Closure,
@@ -15,6 +15,7 @@ from booking.models.houses import (
 )
 from booking.models.kiosk import DeviceHashKey, HostNote, Kiosk, Visit, VisitDailyRollup
 from booking.models.operations import AuditEntry, FeedToken, JobRun, OutboxMail
+from booking.models.series import BookingSeries
 
 __all__ = [
     "ApiToken",

@@ -1,4 +1,5 @@
-"""The booking aggregate: bookings (each occurrence its own row) and their series.
+"""The booking aggregate: bookings (each occurrence its own row; their series' rule is in
+`models/series.py`).
 
 The invariant of DESIGN section 4 lives here on PostgreSQL: an exclusion constraint
 forbids two active bookings of one room whose time ranges overlap. SQLite has no such
@@ -12,20 +13,18 @@ calendar event changes, so no use case can forget either.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Date,
     Enum,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    Time,
     column,
     func,
 )
@@ -36,6 +35,7 @@ from booking.errors import IllegalTransition, RuleViolation
 from booking.models.accounts import User
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.houses import Room
+from booking.models.series import BookingSeries
 from booking.rules.messages import N_, Message, encode_reason, encode_text_reason
 from booking.rules.pricing import Price
 from booking.rules.priority import DISPLACEABLE_STATUSES, initial_status
@@ -97,31 +97,11 @@ class Quote(Protocol):
     @property
     def status(self) -> BookingStatus: ...
 
+    @property
+    def voorrangstermijn_days(self) -> int: ...
 
-class BookingSeries(Base):
-    """The rule of a recurring booking; its occurrences are ordinary bookings."""
-
-    __tablename__ = "booking_series"
-    __table_args__ = (
-        CheckConstraint("freq IN ('weekly', 'monthly')", name="freq"),
-        CheckConstraint("interval BETWEEN 1 AND 52", name="interval"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)
-    organiser_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    freq: Mapped[str] = mapped_column(String(10))
-    interval: Mapped[int] = mapped_column(Integer, default=1)
-    until: Mapped[date] = mapped_column(Date)
-    local_start: Mapped[time] = mapped_column(Time)
-    local_end: Mapped[time] = mapped_column(Time)
-    timezone: Mapped[str] = mapped_column(String(40), default="Europe/Amsterdam")
-    title: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    bookings: Mapped[list[Booking]] = relationship(
-        back_populates="series", order_by="Booking.start"
-    )
+    @property
+    def request_expiry_days(self) -> int: ...
 
 
 class Booking(Base):
@@ -172,14 +152,12 @@ class Booking(Base):
     mainly_meeting: Mapped[bool] = mapped_column(Boolean)
     gives_in_return: Mapped[bool] = mapped_column(Boolean)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # The voorrangstermijn and approval expiry it was judged by, frozen like the price: a
+    # policy change moves no promise made to a booker (0010 gave old rows their house's).
+    voorrangstermijn_days: Mapped[int] = mapped_column(Integer, server_default="14")
+    request_expiry_days: Mapped[int] = mapped_column(Integer, server_default="7")
     # Booked by staff for a resident without an account (the organiser is then the staff
     # member); the name and phone are shown to the house's staff only.
-    voorrangstermijn_days: Mapped[int] = mapped_column(Integer, server_default="14")
-    """The house's voorrangstermijn when the booking was judged, frozen like its price:
-    a later policy change moves no promise made to a booker (issue 12). 14 (DESIGN's
-    default) only for rows older than migration 0010, which set their house's value."""
-    request_expiry_days: Mapped[int] = mapped_column(Integer, server_default="7")
-    """The house's approval expiry when the booking was judged, frozen likewise."""
     on_behalf_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     on_behalf_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     on_behalf_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
