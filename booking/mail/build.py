@@ -72,6 +72,14 @@ def build_message(mail: OutboxMail, mail_from: str) -> EmailMessage:
                 subtype=subtype or "octet-stream",
                 filename=header_text(mail.attachment_name, 100),
             )
+    for file in mail.files:
+        maintype, _, subtype = file.content_type.partition("/")
+        message.add_attachment(
+            file.body,
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=header_text(file.filename, 100),
+        )
     return message
 
 

@@ -18,7 +18,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from booking.extensions import db
-from booking.models import OutboxMail
+from booking.models import OutboxAttachment, OutboxMail
 from booking.rules.mail_headers import header_text
 
 
@@ -30,6 +30,7 @@ def queue_mail(
     locale: str | None = "nl",
     dedupe_key: str | None = None,
     attachment: tuple[str, str, str] | None = None,
+    files: tuple[tuple[str, str, bytes], ...] = (),
     **context: Any,
 ) -> OutboxMail | None:
     """Write one mail to the outbox; with a dedupe key, a second identical mail is skipped."""
@@ -49,6 +50,8 @@ def queue_mail(
     )
     if attachment:
         mail.attachment_name, mail.attachment_type, mail.attachment_body = attachment
+    for filename, content_type, body in files:
+        mail.files.append(OutboxAttachment(filename=filename, content_type=content_type, body=body))
     db.session.add(mail)
     db.session.flush()
     return mail

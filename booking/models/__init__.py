@@ -13,8 +13,10 @@ from booking.models.houses import (
     Room,
     ServedArea,
 )
+from booking.models.invoicing import HouseInvoicing, Invoice, InvoiceCounter, InvoiceLine, Payment
 from booking.models.kiosk import DeviceHashKey, HostNote, Kiosk, Visit, VisitDailyRollup
-from booking.models.operations import AuditEntry, FeedToken, JobRun, OutboxMail
+from booking.models.operations import AuditEntry, FeedToken, JobRun, OutboxAttachment, OutboxMail
+from booking.models.organisations import Organisation, OrganisationContact
 from booking.models.series import BookingSeries
 
 __all__ = [
@@ -29,12 +31,20 @@ __all__ = [
     "FeedToken",
     "HostNote",
     "House",
+    "HouseInvoicing",
     "HouseMembership",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceLine",
     "JobRun",
     "Kiosk",
     "LoginThrottle",
     "OpeningHours",
+    "Organisation",
+    "OrganisationContact",
+    "OutboxAttachment",
     "OutboxMail",
+    "Payment",
     "PolicySettings",
     "PriorityBlock",
     "Room",

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     column,
+    false,
     func,
 )
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
@@ -131,6 +132,8 @@ class Booking(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("room.id"))
     organiser_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("booking_series.id"), index=True)
+    # Booked "namens" an organisation, which is then invoiced (DESIGN §14).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     start: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -161,6 +164,8 @@ class Booking(Base):
     on_behalf_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     on_behalf_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     on_behalf_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # A beheerder took it off a concept invoice: the runs leave it alone.
+    not_invoiced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -68,6 +68,16 @@ class AuditAction(StrEnum):
     tally_added = "tally_added"
     tally_undone = "tally_undone"
     host_note_added = "host_note_added"
+    # organisations and invoicing (issue 13)
+    organisation_created = "organisation_created"
+    organisation_updated = "organisation_updated"
+    organisation_contact_added = "organisation_contact_added"
+    invoicing_settings_updated = "invoicing_settings_updated"
+    invoices_run = "invoices_run"
+    invoice_line_removed = "invoice_line_removed"
+    invoice_finalised = "invoice_finalised"
+    invoice_credited = "invoice_credited"
+    payment_recorded = "payment_recorded"
 
 
 class AuditObject(StrEnum):
@@ -83,6 +93,8 @@ class AuditObject(StrEnum):
     user = "user"
     feed_token = "feed_token"
     host_note = "host_note"
+    organisation = "organisation"
+    invoice = "invoice"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -139,6 +151,15 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.tally_added: N_("Bezoekers geteld"),
     AuditAction.tally_undone: N_("Telling ongedaan gemaakt"),
     AuditAction.host_note_added: N_("Notitie van de gastheer"),
+    AuditAction.organisation_created: N_("Organisatie toegevoegd"),
+    AuditAction.organisation_updated: N_("Organisatie gewijzigd"),
+    AuditAction.organisation_contact_added: N_("Contactpersoon toegevoegd"),
+    AuditAction.invoicing_settings_updated: N_("Factuurgegevens gewijzigd"),
+    AuditAction.invoices_run: N_("Facturen klaargezet"),
+    AuditAction.invoice_line_removed: N_("Regel van een conceptfactuur gehaald"),
+    AuditAction.invoice_finalised: N_("Factuur definitief gemaakt"),
+    AuditAction.invoice_credited: N_("Creditfactuur gemaakt"),
+    AuditAction.payment_recorded: N_("Betaling geboekt"),
 }
 
 OBJECT_LABELS: dict[AuditObject, str] = {
@@ -154,4 +175,6 @@ OBJECT_LABELS: dict[AuditObject, str] = {
     AuditObject.user: N_("gebruiker"),
     AuditObject.feed_token: N_("agenda-link"),
     AuditObject.host_note: N_("notitie"),
+    AuditObject.organisation: N_("organisatie"),
+    AuditObject.invoice: N_("factuur"),
 }

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     override_tariff = "override_tariff"
     manage_feeds = "manage_feeds"
     export_invoicing = "export_invoicing"
+    manage_invoices = "manage_invoices"  # invoices, payments, credit notes, organisations
     see_statistics = "see_statistics"
     see_today_totals = "see_today_totals"
     manage_policy = "manage_policy"
@@ -54,6 +55,7 @@ _BUILDING = _SOCIAL | {
     Permission.manage_building,
     Permission.override_tariff,
     Permission.export_invoicing,
+    Permission.manage_invoices,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

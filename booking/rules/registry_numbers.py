@@ -35,7 +35,7 @@ def _mod97(text: str) -> int:
 
 
 def normalise_iban(text: str) -> str | None:
-    """"NL91 ABNA 0417 1643 00" → "NL91ABNA0417164300"; None when it fails its check."""
+    """ "NL91 ABNA 0417 1643 00" → "NL91ABNA0417164300"; None when it fails its check."""
     iban = _compact(text)
     if not _IBAN_SHAPE.fullmatch(iban):
         return None
