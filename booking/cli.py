@@ -154,6 +154,39 @@ def list_jobs() -> None:
         click.echo(f"{name:<20} {every:<12} {DESCRIPTIONS[name]}")
 
 
+invoices_cli = AppGroup("invoices", help="Facturen van de huizen.")
+
+
+@invoices_cli.command("run")
+@click.option("--month", "month_text", required=True, help="De maand, als JJJJ-MM.")
+@click.option("--house", "house_slug", default=None, help="Alleen dit huis (slug).")
+def run_invoices(month_text: str, house_slug: str | None) -> None:
+    """Make the concept invoices of a month: every house with invoicing details, or one."""
+    from booking.services.invoices.monthly import run_houses
+    from booking.services.invoicing import parse_month
+
+    try:
+        month = parse_month(month_text.strip())
+    except ValueError as error:
+        raise click.BadParameter("geef de maand als JJJJ-MM, bijvoorbeeld 2026-11") from error
+    try:
+        with unit_of_work():
+            outcomes = run_houses(month, house_slug=house_slug, now=datetime.now(UTC))
+            lines = [
+                f"{o.house.slug}: {len(o.created)} nieuwe conceptfacturen, {o.lines_added} "
+                f"regels, {len(o.proposed_credits)} creditfacturen voorgesteld"
+                for o in outcomes
+            ]
+    except NotFound as error:
+        raise click.ClickException(
+            f"onbekend huis of zonder factuurgegevens: {house_slug}"
+        ) from error
+    except RuleViolation as error:
+        raise click.ClickException(render(error.message)) from error
+    for line in lines or ["geen huis met factuurgegevens"]:
+        click.echo(line)
+
+
 @click.command("scheduler")
 @with_appcontext
 def run_scheduler() -> None:
@@ -256,5 +289,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(load_demo)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(invoices_cli)
     app.cli.add_command(run_scheduler)
     app.cli.add_command(backup)

@@ -37,9 +37,11 @@ from booking.extensions import db
 from booking.mail import job_mails
 from booking.mail import sender as mail_sender
 from booking.models import Booking, OutboxMail
-from booking.rules.slots import require_aware
+from booking.rules.slots import AMSTERDAM, require_aware
 from booking.rules.statuses import BookingStatus
 from booking.services import deadlines, request_notices, retention, visit_rollup
+from booking.services.invoices import monthly
+from booking.services.invoices import payments as invoice_payments
 from booking.transaction import unit_of_work
 
 if TYPE_CHECKING:
@@ -225,6 +227,31 @@ def apply_retention(now: datetime) -> JobSummary:
     return JobSummary("retention", counts)
 
 
+# invoicing ----------------------------------------------------------------------------
+
+
+@_edge
+def run_invoices(now: datetime) -> JobSummary:
+    """Concept invoices of the month just ended, once per house (services/invoices)."""
+    outcomes = monthly.scheduled_run(now)
+    return JobSummary(
+        "invoice_run",
+        {
+            "huizen": len(outcomes),
+            "conceptfacturen": sum(len(o.created) for o in outcomes),
+            "regels": sum(o.lines_added for o in outcomes),
+            "creditfacturen voorgesteld": sum(len(o.proposed_credits) for o in outcomes),
+        },
+    )
+
+
+@_edge
+def send_payment_reminders(now: datetime) -> JobSummary:
+    """Reminders for invoices past their payment term (services/invoices/payments)."""
+    sent = invoice_payments.send_reminders(now.astimezone(AMSTERDAM).date())
+    return JobSummary("invoice_reminders", {"herinneringen": sent})
+
+
 # Registry and scheduler ---------------------------------------------------------------
 
 JOBS: dict[str, JobFunction] = {
@@ -235,6 +262,8 @@ JOBS: dict[str, JobFunction] = {
     "rollup_visits": rollup_visits,
     "send_request_digest": send_request_digest,
     "retention": apply_retention,
+    "invoice_run": run_invoices,
+    "invoice_reminders": send_payment_reminders,
 }
 
 # UTC intervals, never local cron times: APScheduler 3.11 fires some local cron times twice
@@ -248,6 +277,10 @@ SCHEDULE: dict[str, timedelta] = {
     "send_request_digest": timedelta(minutes=30),
     # Daily: the cut-offs move by whole local days, and a notice names a day.
     "retention": timedelta(days=1),
+    # Hourly: each house's month is claimed once, so the first run after midnight on the
+    # first of the month makes its concepts; reminders are at most one a day per invoice.
+    "invoice_run": timedelta(hours=1),
+    "invoice_reminders": timedelta(hours=6),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -258,6 +291,8 @@ DESCRIPTIONS: dict[str, str] = {
     "rollup_visits": "oude bezoeken samenvatten per dag en verwijderen",
     "send_request_digest": "dagelijks overzicht van nieuwe aanvragen (na 07.00 uur)",
     "retention": "persoonsgegevens na de bewaartermijn verwijderen, ongebruikte accounts opruimen",
+    "invoice_run": "conceptfacturen van de afgelopen maand klaarzetten, eenmaal per huis",
+    "invoice_reminders": "betalingsherinneringen voor facturen na de betaaltermijn",
 }
 
 

@@ -9,6 +9,7 @@ def create_blueprint() -> Blueprint:
         bookings,
         changes,  # after bookings: see its docstring
         feeds,
+        invoices,
         kiosks,
         stats,
         views,
