@@ -224,6 +224,8 @@ def vat_breakdown(
     category = vat_category(treatment, bool(btw_number))
     taxable = sum(line_amounts)
     if category == "S":
-        return (VatBreakdown(category, rate_hundredths, taxable, vat_cents(taxable, rate_hundredths)),)
+        return (
+            VatBreakdown(category, rate_hundredths, taxable, vat_cents(taxable, rate_hundredths)),
+        )
     reason = EXEMPTION_TEXT if category == "E" else OUT_OF_SCOPE_TEXT
     return (VatBreakdown(category, 0, taxable, 0, reason),)
