@@ -57,6 +57,7 @@ CAPTIONS: dict[str, str] = {
     "total": N_("Totaal"),
     "credit_total": N_("Totaal te crediteren"),
     "pay": N_("Graag betalen vóór %(due)s op IBAN %(iban)s t.n.v. %(name)s o.v.v. %(reference)s."),
+    "pay_no_iban": N_("Graag betalen vóór %(due)s o.v.v. %(reference)s."),
     "credit_of": N_("Creditfactuur bij factuur %(number)s"),
     "credit_settle": N_("Dit bedrag verrekenen wij of betalen wij u terug; u hoeft niets te doen."),
     "reason": N_("Reden"),
@@ -196,7 +197,7 @@ def _seller_block(pdf: _InvoicePDF, doc: InvoiceDocument) -> None:
     seller = doc.seller
     top = pdf.get_y()
     pdf.set_font("Helvetica", "B", 13)
-    pdf.multi_cell(100, 6, pdf_text(seller.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(100, 6, pdf_text(seller.name), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     lines = [seller.street, f"{seller.postcode}  {seller.city}".strip(), seller.email]
     if seller.kvk:
@@ -231,7 +232,7 @@ def _buyer_block(pdf: _InvoicePDF, doc: InvoiceDocument) -> None:
     pdf.set_font("Helvetica", "", 8)
     pdf.cell(0, 4, _caption(doc, "to"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 10)
-    pdf.multi_cell(100, 5, pdf_text(buyer.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(100, 5, pdf_text(buyer.name), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     lines = [buyer.street, f"{buyer.postcode}  {buyer.city}".strip(), buyer.email]
     if buyer.kvk:
@@ -261,7 +262,9 @@ def _buyer_block(pdf: _InvoicePDF, doc: InvoiceDocument) -> None:
         pdf.set_font("Helvetica", "", 9)
     if doc.note:
         label = _caption(doc, "reason") + ": " if doc.kind is InvoiceKind.creditfactuur else ""
-        pdf.multi_cell(CONTENT, 4.5, label + pdf_text(doc.note), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            CONTENT, 4.5, label + pdf_text(doc.note), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.ln(4)
 
 
@@ -284,7 +287,11 @@ def _line(pdf: _InvoicePDF, doc: InvoiceDocument, line: DocumentLine) -> None:
     reasons = "; ".join(pdf_text(reason) for reason in line.reasons if reason)
     why = _caption(doc, "why_group", group=line.tariff_group) + ": " + reasons if reasons else ""
     pdf.set_font("Helvetica", "", 7)
-    rows = len(pdf.multi_cell(CONTENT - when_width, SMALL_ROW, why, dry_run=True, output="LINES"))
+    rows = len(
+        pdf.multi_cell(
+            CONTENT - when_width, SMALL_ROW, why, align="L", dry_run=True, output="LINES"
+        )
+    )
     needed = ROW + max(rows, 1) * SMALL_ROW + 1.5
     if pdf.get_y() + needed > pdf.page_break_trigger:
         pdf.add_page()
@@ -297,7 +304,9 @@ def _line(pdf: _InvoicePDF, doc: InvoiceDocument, line: DocumentLine) -> None:
     top = pdf.get_y()
     pdf.cell(when_width, SMALL_ROW, pdf_text(f"{line.start:%H:%M}–{line.end:%H:%M}"))
     if why:
-        pdf.multi_cell(CONTENT - when_width, SMALL_ROW, why, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            CONTENT - when_width, SMALL_ROW, why, align="L", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.set_y(max(pdf.get_y(), top + SMALL_ROW) + 1.5)
     pdf.set_text_color(0, 0, 0)
 
@@ -330,28 +339,32 @@ def _totals(pdf: _InvoicePDF, doc: InvoiceDocument) -> None:
     pdf.ln(1)
     for caption, cents, bold in rows:
         pdf.set_font("Helvetica", "B" if bold else "", 10 if bold else 9)
-        pdf.set_x(MARGIN + 70)
-        pdf.multi_cell(80, 5, caption, new_x="RIGHT", new_y="TOP")
         top = pdf.get_y()
+        pdf.set_x(MARGIN + 70)
+        pdf.multi_cell(80, 5, caption, align="L", new_x="LMARGIN", new_y="NEXT")
+        bottom = pdf.get_y()
+        pdf.set_xy(MARGIN + 150, top)
         pdf.cell(CONTENT - 150, 5, pdf_text(format_euro(cents)), align="R")
-        pdf.set_y(max(top + 5, pdf.get_y() + 5))
+        pdf.set_y(bottom)
     pdf.ln(6)
 
 
 def _payment(pdf: _InvoicePDF, doc: InvoiceDocument) -> None:
     pdf.set_font("Helvetica", "", 10)
     if doc.kind is InvoiceKind.creditfactuur:
-        pdf.multi_cell(CONTENT, 5, _caption(doc, "credit_settle"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            CONTENT, 5, _caption(doc, "credit_settle"), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
         return
     text = _caption(
         doc,
-        "pay",
+        "pay" if doc.seller.iban else "pay_no_iban",
         due=_long_date(doc.due_date),
         iban=iban_groups(doc.seller.iban),
         name=doc.seller.name,
         reference=doc.payment_reference or doc.number,
     )
-    pdf.multi_cell(CONTENT, 5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(CONTENT, 5, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def invoice_pdf(doc: InvoiceDocument) -> bytes:

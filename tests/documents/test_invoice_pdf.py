@@ -129,3 +129,10 @@ def test_any_text_makes_a_pdf(name: str, kind: InvoiceKind) -> None:
     line = make_line(0, description=name, room=name, reasons=(name, name))
     doc = make_document((line,), kind=kind, buyer=replace(BUYER, name=name), note=name)
     assert pages(invoice_pdf(doc))
+
+
+def test_without_an_iban_the_payment_request_names_no_account() -> None:
+    doc = make_document(seller=replace(SELLER, iban=""))
+    (text,) = pages(invoice_pdf(doc))
+    assert "Graag betalen vóór 14 januari 2027 o.v.v. BP2026-0007" in text
+    assert "IBAN" not in text
