@@ -19,7 +19,7 @@ Why the choices below:
   since UBL 2.1's CreditNote has no DueDate.
 - SI-UBL's advice is followed where it differs from what EN 16931 merely allows: no
   account name, no allowance reason code, and no issue date of the credited invoice
-  (BR-NL-24, -30, -32 warn against them); the credited invoice's number is there (BR-NL-9).
+  (BR-NL-24, -30, -32 warn against them); the credited invoice's number is there (BG-3).
 - SI-UBL (BR-NL-10) wants a KvK or OIN number for every Dutch buyer. A buyer without one
   (a private person, an unregistered club) still gets an EN 16931-valid file, but SI-UBL
   rejects it: offer the UBL file to buyers with a KvK number.
