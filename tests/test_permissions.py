@@ -214,6 +214,42 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "302 200 200 200 200 200 200",
     ),
     "accounts.delete_account": ("GET", "/account/verwijderen", "302 200 200 200 200 200 200"),
+    # organisations and invoicing (issue 13); tests/api/test_invoices.py asks a real
+    # invoice as every role, here an unknown one is 404 for all who are logged in
+    "accounts.value_statement_page": (
+        "GET",
+        "/account/waardeoverzicht",
+        "302 200 200 200 200 200 200",
+    ),
+    "accounts.value_statement_download": (
+        "GET",
+        "/account/waardeoverzicht.pdf",
+        "302 200 200 200 200 200 200",
+    ),
+    "accounts.value_statement_csv": (
+        "GET",
+        "/account/waardeoverzicht.csv",
+        "302 200 200 200 200 200 200",
+    ),
+    "api.run_invoices": ("POST", "/api/v1/invoices/run", "401 415 415 415 415 415 415"),
+    "api.list_invoices": ("GET", "/api/v1/invoices", "401 200 200 200 200 200 200"),
+    "api.get_invoice": ("GET", "/api/v1/invoices/999999", "401 404 404 404 404 404 404"),
+    "api.invoice_file": ("GET", "/api/v1/invoices/999999.pdf", "401 404 404 404 404 404 404"),
+    "api.finalise_invoice": (
+        "POST",
+        "/api/v1/invoices/999999/finalise",
+        "401 404 404 404 404 404 404",
+    ),
+    "api.record_payment": (
+        "POST",
+        "/api/v1/invoices/999999/payments",
+        "401 415 415 415 415 415 415",
+    ),
+    "api.credit_invoice": (
+        "POST",
+        "/api/v1/invoices/999999/credit",
+        "401 415 415 415 415 415 415",
+    ),
     "gemeente.home": ("GET", "/gemeente/", "302 404 404 404 404 404 200"),
     # gemeente: houses, areas, policy (area 1 is the people fixture's "Lith")
     "gemeente.houses": ("GET", "/gemeente/huizen", "302 404 404 404 404 404 200"),

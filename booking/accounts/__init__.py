@@ -15,6 +15,7 @@ def create_blueprint() -> Blueprint:
         profile_views,
         request_mail_views,
         session_tracking,
+        value_views,
         views,
     )
     from booking.accounts.blueprint import bp

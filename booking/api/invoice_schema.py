@@ -8,6 +8,7 @@ from booking.api.openapi import add_paths, error_response, json_request, json_re
 from booking.api.serialise import iso
 from booking.models import Invoice
 from booking.rules.numbers import MAX_ID
+from booking.services.invoices.documents import has_ubl
 from booking.urls import public_url
 
 
@@ -37,7 +38,7 @@ def invoice_json(invoice: Invoice, *, lines: bool = True) -> dict[str, Any]:
         "due_cents": invoice.due_cents,
         "pdf_url": public_url("api.invoice_file", invoice_id=invoice.id, kind="pdf"),
         "ubl_url": public_url("api.invoice_file", invoice_id=invoice.id, kind="xml")
-        if invoice.number
+        if has_ubl(invoice)
         else None,
     }
     if lines:

@@ -1,5 +1,6 @@
 """Pure renderings of `booking.rules.invoices.InvoiceDocument`: the A4 PDF a person reads
-and the UBL file an accounting package reads.
+and the UBL file an accounting package reads; and the waardeoverzicht of a free initiative
+(`value_statement_pdf.py`).
 
 Both are functions of the frozen document alone, so the two can never disagree and either
 can be made again, years later, byte for byte from what was stored. They import only

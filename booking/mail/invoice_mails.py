@@ -31,7 +31,7 @@ def _context(invoice: Invoice) -> dict[str, object]:
     }
 
 
-def queue_invoice_mail(invoice: Invoice, address: str, *, files: Files) -> None:
+def queue_invoice_mail(invoice: Invoice, address: str, *, files: Files, with_ubl: bool) -> None:
     queue_mail(
         "invoice",
         address,
@@ -39,6 +39,7 @@ def queue_invoice_mail(invoice: Invoice, address: str, *, files: Files) -> None:
         locale="nl",
         dedupe_key=f"invoice-{invoice.id}",
         files=files,
+        with_ubl=with_ubl,
         **_context(invoice),
     )
 

@@ -100,7 +100,7 @@ def hours_text(start: datetime, end: datetime) -> str:
     return decimal_comma(hundredths)
 
 
-def _text(value: str) -> str:
+def csv_text(value: str) -> str:
     """Keep a spreadsheet from running what a booker typed as a formula (CSV injection)."""
     value = value or ""
     return "'" + value if value.startswith(_FORMULA_START) else value
@@ -133,11 +133,11 @@ def _row(booking: Booking) -> list[str]:
         local_start.strftime("%d-%m-%Y"),
         local_start.strftime("%H:%M"),
         local_end.strftime("%H:%M"),
-        _text(booking.room.name),
-        _text(organiser.name),
-        _text(organiser.email),
-        _text(organiser.organisation),
-        _text(booking.title),
+        csv_text(booking.room.name),
+        csv_text(organiser.name),
+        csv_text(organiser.email),
+        csv_text(organiser.organisation),
+        csv_text(booking.title),
         booking.tariff_group,
         str(booking.priority_class),
         hours_text(booking.start, booking.end),

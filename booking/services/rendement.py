@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from booking.errors import Forbidden
 from booking.extensions import db
-from booking.models import Booking, House, Room, User
+from booking.models import Booking, House, Invoice, InvoiceLine, Payment, Room, User
+from booking.rules.invoices import InvoiceKind, InvoiceStatus
 from booking.rules.periods import Period
 from booking.rules.permissions import Permission
 from booking.rules.publication import published_first_visits
@@ -47,6 +49,8 @@ class Rendement:
     distinct_devices: int = 0
     devices_exact: bool = True
     first_visits: int = 0  # never shown as it is: see RendementOverview
+    invoiced_cents: int = 0  # finalised invoices less credit notes, by booking date
+    paid_cents: int = 0  # payments received in the period
     slug: str = ""
 
     @property
@@ -77,6 +81,8 @@ class Rendement:
         self.distinct_devices += other.distinct_devices
         self.devices_exact = self.devices_exact and other.devices_exact
         self.first_visits += other.first_visits
+        self.invoiced_cents += other.invoiced_cents
+        self.paid_cents += other.paid_cents
 
 
 def rendement(period: Period, house_ids: Sequence[int] | None = None) -> list[Rendement]:
@@ -117,11 +123,45 @@ def rendement(period: Period, house_ids: Sequence[int] | None = None) -> list[Re
         row.seconds_by_group[group] = row.seconds_by_group.get(group, 0) + seconds
         row.charged_cents += amount
         row.given_away_cents += list_price - amount
+    _add_invoices(result, start, end, period)
     for house in reach_per_house(period, list(result)):
         row = result[house.house_id]
         row.visits, row.first_visits = house.visits, house.first_visits
         row.distinct_devices, row.devices_exact = house.distinct_devices, house.devices_exact
     return [result[h.id] for h in chosen]
+
+
+def _add_invoices(
+    result: dict[int, Rendement], start: datetime, end: datetime, period: Period
+) -> None:
+    """What the houses invoiced for bookings of the period (lines of finalised invoices,
+    credit notes subtracted) and what was paid to them in it."""
+    sign = case((Invoice.kind == InvoiceKind.creditfactuur.value, -1), else_=1)
+    invoiced = db.session.execute(
+        select(Invoice.house_id, func.sum(sign * InvoiceLine.amount_cents))
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .where(
+            Invoice.house_id.in_(list(result)),
+            Invoice.status != InvoiceStatus.concept.value,
+            InvoiceLine.start >= start,
+            InvoiceLine.start < end,
+        )
+        .group_by(Invoice.house_id)
+    ).tuples()
+    for house_id, cents in invoiced:
+        result[house_id].invoiced_cents = int(cents or 0)
+    paid = db.session.execute(
+        select(Invoice.house_id, func.sum(Payment.amount_cents))
+        .join(Payment, Payment.invoice_id == Invoice.id)
+        .where(
+            Invoice.house_id.in_(list(result)),
+            Payment.paid_on >= period.first,
+            Payment.paid_on <= period.last,
+        )
+        .group_by(Invoice.house_id)
+    ).tuples()
+    for house_id, cents in paid:
+        result[house_id].paid_cents = int(cents or 0)
 
 
 def rendement_total(rows: Iterable[Rendement]) -> Rendement:
@@ -139,6 +179,7 @@ class RendementOverview:
     threshold: int
     rows: list[tuple[Rendement, Cell]]
     total: tuple[Rendement, Cell] | None  # all houses together, on the gemeente's page
+    with_invoices: bool = False  # invoiced and paid: for who manages invoices only
 
 
 def overview(actor: User, house: House | None, period: Period) -> RendementOverview:
@@ -159,4 +200,6 @@ def overview(actor: User, house: House | None, period: Period) -> RendementOverv
         threshold=limit,
         rows=list(zip(rows, first, strict=False)),
         total=(total, first[-1]) if total else None,
+        with_invoices=actor.is_gemeente
+        or (house is not None and actor.can(Permission.manage_invoices, house.id)),
     )

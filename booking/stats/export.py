@@ -155,6 +155,7 @@ def rendement_csv(found: RendementOverview) -> str:
         _("aandeel uren door en voor bewoners (%)"),
         _("huur berekend"),
         _("huur kwijtgescholden"),
+        *((_("gefactureerd"), _("betaald")) if found.with_invoices else ()),
         _("bezoeken"),
         _("unieke apparaten"),
         _("eerste bezoek"),
@@ -178,6 +179,11 @@ def rendement_csv(found: RendementOverview) -> str:
                 "—" if share is None else str(labels.whole_percent(share)),
                 decimal_comma(row.charged_cents),
                 decimal_comma(row.given_away_cents),
+                *(
+                    (decimal_comma(row.invoiced_cents), decimal_comma(row.paid_cents))
+                    if found.with_invoices
+                    else ()
+                ),
                 str(row.visits),
                 str(row.distinct_devices),
                 _cell(first),

@@ -69,6 +69,7 @@ def _rendement_page(house: House | None, form: PeriodForm) -> Page:
         reach_url=reach_url,
         house_slugs={r.house_id: r.slug for r, _ in found.rows},
         threshold=found.threshold,
+        with_invoices=found.with_invoices,
     )
     return render_template("stats/rendement.html", **context)
 

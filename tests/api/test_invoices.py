@@ -9,9 +9,17 @@ from datetime import UTC, datetime
 import pytest
 
 from booking.extensions import db
-from booking.models import Booking, HouseInvoicing, Invoice, OutboxMail, Payment
+from booking.models import (
+    Booking,
+    HouseInvoicing,
+    Invoice,
+    Organisation,
+    OrganisationContact,
+    OutboxMail,
+    Payment,
+)
 from booking.rules.permissions import Role
-from tests.conftest import PASSWORD, activity, slot
+from tests.conftest import PASSWORD, activity
 
 
 def api_login(client, user) -> None:
@@ -64,6 +72,20 @@ def choir_booking(app, make_user, house, book):
     with app.app_context():
         booking = db.session.get(Booking, booking_id)
         assert booking.amount_cents > 0 and booking.status == "bevestigd"
+        choir = Organisation(
+            name="Zangkoor Vocalis",
+            kind="vereniging",
+            kvk_number="40213527",
+            billing_street="Kerkstraat 5",
+            billing_postcode="5341 CK",
+            billing_city="Oss",
+            billing_email="penningmeester@vocalis.example",
+        )
+        choir.contacts.append(OrganisationContact(user_id=member.id))
+        db.session.add(choir)
+        db.session.flush()
+        booking.organisation_id = choir.id
+        db.session.commit()
     return booking_id
 
 
@@ -100,6 +122,7 @@ def test_run_check_finalise_pay_credit(app, client, house, beheerder, choir_book
     assert body["number"] == f"BP{year}-0001" and body["status"] == "verzonden"
     with app.app_context():
         mail = db.session.query(OutboxMail).filter_by(kind="invoice").one()
+        assert mail.to_address == "penningmeester@vocalis.example"
         assert sorted(f.content_type for f in mail.files) == ["application/pdf", "application/xml"]
     again = client.post(f"/api/v1/invoices/{invoice_id}/finalise")
     assert again.status_code == 422 and again.get_json()["error"]["code"] == "al_definitief"
@@ -249,7 +272,7 @@ def test_who_sees_what(app, client, make_user, make_house, house, beheerder, cho
     assert fresh.get(f"/api/v1/invoices/{invoice_id}").status_code == 200
 
 
-def test_the_organiser_reads_a_finalised_invoice_in_their_name(
+def test_a_contact_reads_the_organisations_finalised_invoice(
     app, client, house, beheerder, choir_booking
 ):
     api_login(client, beheerder)
@@ -297,3 +320,19 @@ def test_the_monthly_job_runs_each_house_once(app, house, choir_booking):
         second = JOBS["invoice_run"](next_month.astimezone(UTC) + timedelta(hours=1))
         assert first.counts["conceptfacturen"] == 1 and second.counts["huizen"] == 0
         assert db.session.query(Invoice).count() == 1
+
+
+def test_a_person_without_kvk_gets_the_pdf_only(app, client, house, beheerder, make_user, book):
+    """SI-UBL asks the buyer's KvK number (BR-NL-10): a person is sent the PDF alone."""
+    member = make_user()
+    booking_id = book(member, house.room_ids[1], days_ahead=6, what=activity("vereniging"))
+    api_login(client, beheerder)
+    invoice_id = run(client, house, month_of_booking(app, booking_id)).get_json()["created"][0]
+    final = client.post(f"/api/v1/invoices/{invoice_id}/finalise").get_json()
+    assert final["ubl_url"] is None and final["status"] == "verzonden"
+    with app.app_context():
+        mail = db.session.query(OutboxMail).filter_by(kind="invoice").one()
+        assert mail.to_address == member.email
+        assert [f.content_type for f in mail.files] == ["application/pdf"]
+    xml = client.get(f"/api/v1/invoices/{invoice_id}.xml")
+    assert xml.status_code == 422 and xml.get_json()["error"]["code"] == "geen_kvk"

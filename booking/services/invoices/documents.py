@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from booking.documents.invoice_pdf import invoice_pdf
 from booking.documents.invoice_ubl import invoice_ubl
+from booking.errors import RuleViolation
 from booking.i18n import reason_text
 from booking.models import Invoice, User
 from booking.rules.invoices import (
@@ -27,6 +28,7 @@ from booking.rules.invoices import (
     payment_reference,
     vat_breakdown,
 )
+from booking.rules.messages import N_, Message
 from booking.rules.slots import AMSTERDAM
 from booking.services.invoices.common import (
     buyer_of,
@@ -120,5 +122,35 @@ def invoice_file(actor: User, invoice_id: int, kind: str) -> InvoiceFile:
     """The PDF (`kind` "pdf") or the UBL file ("xml") of an invoice the actor may read;
     a UBL file of a concept is refused, it would carry no number."""
     invoice = readable_invoice(actor, invoice_id)
+    if kind == "xml":
+        refuse_ubl(invoice)
     pdf, xml = files_of(invoice)
     return pdf if kind == "pdf" else xml
+
+
+def has_ubl(invoice: Invoice) -> bool:
+    """SI-UBL asks a Dutch buyer's KvK number (BR-NL-10) and a number of the invoice."""
+    return bool(invoice.number and invoice.buyer.get("kvk"))
+
+
+def refuse_ubl(invoice: Invoice) -> None:
+    if not invoice.number:
+        raise RuleViolation(
+            Message(
+                N_(
+                    "Een conceptfactuur heeft nog geen nummer; de e-factuur volgt bij "
+                    "definitief maken."
+                )
+            ),
+            code="concept",
+        )
+    if not invoice.buyer.get("kvk"):
+        raise RuleViolation(
+            Message(
+                N_(
+                    "Een e-factuur (SI-UBL) vraagt het KvK-nummer van de ontvanger, en deze "
+                    "ontvanger heeft er geen. Gebruik de PDF."
+                )
+            ),
+            code="geen_kvk",
+        )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from booking.mail.invoice_mails import queue_invoice_mail, queue_reminder_mail
 from booking.models import Invoice
-from booking.services.invoices.documents import files_of
+from booking.services.invoices.documents import files_of, has_ubl
 
 
 def send_invoice(invoice: Invoice, *, now: datetime) -> bool:
@@ -17,14 +17,10 @@ def send_invoice(invoice: Invoice, *, now: datetime) -> bool:
     if not address:
         return False
     pdf, xml = files_of(invoice)
-    queue_invoice_mail(
-        invoice,
-        address,
-        files=(
-            (pdf.filename, pdf.content_type, pdf.body),
-            (xml.filename, xml.content_type, xml.body),
-        ),
-    )
+    files = [(pdf.filename, pdf.content_type, pdf.body)]
+    if has_ubl(invoice):
+        files.append((xml.filename, xml.content_type, xml.body))
+    queue_invoice_mail(invoice, address, files=tuple(files), with_ubl=has_ubl(invoice))
     invoice.mark_sent(now=now)
     return True
 
