@@ -27,16 +27,18 @@ from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
 from booking.rules.priority import displacement_reason
-from booking.rules.statuses import OrganiserKind, PriorityClass
+from booking.rules.statuses import PriorityClass
 from booking.rules.tariff import Activity
 from booking.services import audit, houses, request_notices
 from booking.services.availability import alternatives
+from booking.services.booking_answers import activity_of
 from booking.services.bookings import (
     _lost_the_slot,
     check_title,
     split_overlapping,
     visible_booking,
 )
+from booking.services.invoices.runs import follow_booking
 from booking.services.quotes import QuoteResult, judge, load_room
 
 AUDITED = ("room_id", "start", "end", "title", "public", "status", "tariff_group")
@@ -70,20 +72,6 @@ class Planned:
 class Changed:
     bookings: list[Booking]
     displaced: list[Booking]
-
-
-def activity_of(booking: Booking) -> Activity:
-    """The questionnaire answers the booking was judged on."""
-    return Activity(
-        organiser_kind=OrganiserKind(booking.organiser_kind),
-        open_to_all=booking.open_to_all,
-        membership_required=booking.membership_required,
-        contribution_cents=booking.contribution_cents,
-        profit_making=booking.profit_making,
-        subsidised=booking.subsidised,
-        mainly_meeting=booking.mainly_meeting,
-        gives_in_return=booking.gives_in_return,
-    )
 
 
 def changeable_booking(
@@ -159,6 +147,8 @@ def change_booking(
     for plan in plans:
         _record(plan, actor, befores[plan.booking.id], now)
         displaced.extend(plan.displaceable)
+    for changed in [*(p.booking for p in plans), *displaced]:
+        follow_booking(changed)
     request_notices.announce_requests(
         [p.booking for p in plans if p.booking.status == "aangevraagd"]
     )

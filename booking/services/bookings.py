@@ -41,6 +41,7 @@ from booking.rules.tariff import Activity
 from booking.services import audit, request_notices
 from booking.services.availability import alternatives, overlapping
 from booking.services.house_rules import rules_for
+from booking.services.invoices.runs import follow_booking
 from booking.services.quotes import QuoteResult, judge, load_room
 
 TITLE_MAX = 200
@@ -257,6 +258,7 @@ def _cancel(booking: Booking, actor: User, now: datetime, reason: str) -> None:
         reason=reason,
     )
     notify_cancelled(booking, by_organiser=actor.id == booking.organiser_id)
+    follow_booking(booking)
 
 
 def cancel_rest_of_series(booking_id: int, actor: User, *, now: datetime) -> list[Booking]:

@@ -170,11 +170,16 @@ def test_cancelled_after_finalising_becomes_a_proposed_credit_note(
     invoice_id = run(client, house, month).get_json()["created"][0]
     client.post(f"/api/v1/invoices/{invoice_id}/finalise")
     with app.app_context():
-        db.session.get(Booking, choir_booking).cancel(now=datetime.now(UTC))
+        from booking.models import User
+        from booking.services.bookings import cancel_booking
+
+        organiser = db.session.get(Booking, choir_booking).organiser
+        cancel_booking(choir_booking, db.session.get(User, organiser.id), now=datetime.now(UTC))
         db.session.commit()
+        proposed = db.session.query(Invoice).filter_by(kind="creditfactuur").one()
+        note_id = proposed.id  # proposed at once, not at the next run
     again = run(client, house, month).get_json()
-    assert len(again["proposed_credit_notes"]) == 1 and again["created"] == []
-    note_id = again["proposed_credit_notes"][0]
+    assert again["proposed_credit_notes"] == [note_id] and again["created"] == []
     note = client.get(f"/api/v1/invoices/{note_id}").get_json()
     assert note["status"] == "concept" and note["credits_invoice_id"] == invoice_id
     assert client.post(f"/api/v1/invoices/{note_id}/finalise").status_code == 200

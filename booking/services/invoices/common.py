@@ -17,7 +17,7 @@ from booking.rules.messages import N_, Message, encode_reason
 from booking.rules.permissions import Permission
 from booking.rules.slots import real_duration
 from booking.rules.tariff import decide_tariff
-from booking.services.booking_changes import activity_of
+from booking.services.booking_answers import activity_of
 from booking.services.houses import house_policy
 
 

@@ -25,12 +25,13 @@ from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.invoices import InvoiceKind, InvoiceStatus, late_cancellation_fee
 from booking.rules.messages import N_, Message
 from booking.rules.permissions import Permission
-from booking.rules.slots import local_to_utc
+from booking.rules.slots import AMSTERDAM, local_to_utc
 from booking.rules.statuses import BookingStatus
 from booking.services import audit
 from booking.services.houses import house_for
 from booking.services.invoices.common import (
     booking_line,
+    invoicing_of,
     line_matches,
     recompute,
     require_invoicing,
@@ -313,4 +314,21 @@ def invoice_booking(actor: User, booking_id: int, *, now: datetime) -> RunOutcom
         created=len(outcome.created),
         lines_added=outcome.lines_added,
     )
+    return outcome
+
+
+def follow_booking(booking: Booking) -> RunOutcome | None:
+    """After a cancellation or a change: a booking already on an invoice is followed at
+    once — its concept line refreshed or removed, a credit note proposed for a finalised
+    one, the late-cancellation fee put on a concept — instead of at the next run. A
+    booking on no invoice is left to the run (a change must not invoice it early)."""
+    if not _live_lines([booking.id]):
+        return None
+    house = booking.room.house
+    settings = invoicing_of(house.id)
+    if settings is None:
+        return None
+    start = booking.start.astimezone(AMSTERDAM)
+    outcome = RunOutcome(house, None)
+    _invoice_bookings(house, settings, [booking], f"{start.year:04d}-{start.month:02d}", outcome)
     return outcome
