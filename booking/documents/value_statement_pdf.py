@@ -97,7 +97,7 @@ def value_statement_pdf(
             _hours(row.hours_hundredths),
             format_euro(row.list_price_cents),
             format_euro(row.charged_cents),
-            format_euro(row.list_price_cents - row.charged_cents),
+            format_euro(max(row.list_price_cents - row.charged_cents, 0)),
         )
         for (_caption, width), text in zip(COLUMNS, cells, strict=True):
             pdf.cell(width, 5, _fit(pdf, text, width))
@@ -109,7 +109,7 @@ def value_statement_pdf(
         ("Totaal betaald", format_euro(sum(r.charged_cents for r in rows))),
         (
             "Totaal geschonken door het buurthuis",
-            format_euro(sum(r.list_price_cents - r.charged_cents for r in rows)),
+            format_euro(sum(max(r.list_price_cents - r.charged_cents, 0) for r in rows)),
         ),
     )
     pdf.ln(2)

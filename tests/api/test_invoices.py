@@ -341,3 +341,16 @@ def test_a_person_without_kvk_gets_the_pdf_only(app, client, house, beheerder, m
         assert [f.content_type for f in mail.files] == ["application/pdf"]
     xml = client.get(f"/api/v1/invoices/{invoice_id}.xml")
     assert xml.status_code == 422 and xml.get_json()["error"]["code"] == "geen_kvk"
+
+
+def test_a_commercial_booking_shows_its_own_price_and_no_discount(
+    app, client, house, beheerder, make_user, book
+):
+    """T4 pays above the list price (T3): the line must not show a negative discount."""
+    company = make_user()
+    booking_id = book(company, house.room_ids[1], days_ahead=6, what=activity("commercieel"))
+    api_login(client, beheerder)
+    invoice_id = run(client, house, month_of_booking(app, booking_id)).get_json()["created"][0]
+    line = client.get(f"/api/v1/invoices/{invoice_id}").get_json()["lines"][0]
+    assert line["tariff_group"] == "T4"
+    assert line["discount_cents"] == 0 and line["list_price_cents"] == line["amount_cents"] > 0

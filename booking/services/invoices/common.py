@@ -108,8 +108,9 @@ def booking_line(booking: Booking, position: int) -> InvoiceLine:
         hours_hundredths=hours_hundredths(booking.start, booking.end),
         tariff_group=booking.tariff_group,
         reasons=tariff_reasons(booking),
-        list_price_cents=booking.list_price_cents,
-        discount_cents=booking.list_price_cents - booking.amount_cents,
+        # T4 pays more than the list price (T3): its line shows its own price, no discount.
+        list_price_cents=max(booking.list_price_cents, booking.amount_cents),
+        discount_cents=max(booking.list_price_cents - booking.amount_cents, 0),
         amount_cents=booking.amount_cents,
     )
 
@@ -121,7 +122,7 @@ def line_matches(line: InvoiceLine, booking: Booking) -> bool:
         and line.end == booking.end
         and line.room_name == booking.room.name
         and line.amount_cents == booking.amount_cents
-        and line.list_price_cents == booking.list_price_cents
+        and line.list_price_cents == max(booking.list_price_cents, booking.amount_cents)
     )
 
 

@@ -42,7 +42,7 @@ class ValueLine:
 
     @property
     def given_away_cents(self) -> int:
-        return self.list_price_cents - self.charged_cents
+        return max(self.list_price_cents - self.charged_cents, 0)  # T4 pays above list
 
 
 @dataclass(frozen=True)
