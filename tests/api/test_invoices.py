@@ -354,3 +354,27 @@ def test_a_commercial_booking_shows_its_own_price_and_no_discount(
     line = client.get(f"/api/v1/invoices/{invoice_id}").get_json()["lines"][0]
     assert line["tariff_group"] == "T4"
     assert line["discount_cents"] == 0 and line["list_price_cents"] == line["amount_cents"] > 0
+
+
+def test_reminders_after_the_term_never_twice_a_day(app, client, house, beheerder, choir_booking):
+    from datetime import timedelta
+
+    from booking.jobs import JOBS
+
+    api_login(client, beheerder)
+    invoice_id = run(client, house, month_of_booking(app, choir_booking)).get_json()["created"][0]
+    client.post(f"/api/v1/invoices/{invoice_id}/finalise")
+    now = datetime.now(UTC)
+    with app.app_context():
+        invoice = db.session.get(Invoice, invoice_id)
+        invoice.due_date = now.date() - timedelta(days=3)
+        db.session.commit()
+    with app.app_context():
+        assert JOBS["invoice_reminders"](now).counts["herinneringen"] == 1
+        assert JOBS["invoice_reminders"](now + timedelta(hours=6)).counts["herinneringen"] == 0
+        mail = db.session.query(OutboxMail).filter_by(kind="invoice_reminder").one()
+        assert mail.to_address == "penningmeester@vocalis.example" and len(mail.files) == 1
+        invoice = db.session.get(Invoice, invoice_id)
+        assert invoice.number in mail.subject and "staat" in mail.body_text
+        assert invoice.reminders_sent == 1
+        assert JOBS["invoice_reminders"](now + timedelta(days=15)).counts["herinneringen"] == 1
