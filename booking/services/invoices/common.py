@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from booking.database import begin_write
 from booking.errors import Forbidden, NotFound, RuleViolation
 from booking.extensions import db
 from booking.models import Booking, HouseInvoicing, Invoice, InvoiceLine, User
@@ -41,20 +42,27 @@ def require_invoicing(house_id: int) -> HouseInvoicing:
     return settings
 
 
-def _load(invoice_id: int) -> Invoice:
-    invoice = db.session.scalar(
+def _load(invoice_id: int, *, for_update: bool = False) -> Invoice:
+    query = (
         select(Invoice)
         .options(selectinload(Invoice.lines), selectinload(Invoice.payments))
         .where(Invoice.id == invoice_id)
     )
+    if for_update:
+        # A writer first (BEGIN IMMEDIATE on SQLite), then the row locked on PostgreSQL:
+        # two clicks on "definitief", or two payments at once, see each other's result.
+        begin_write()
+        query = query.with_for_update(of=Invoice).execution_options(populate_existing=True)
+    invoice = db.session.scalar(query)
     if invoice is None:
         raise NotFound(str(invoice_id))
     return invoice
 
 
-def managed_invoice(actor: User, invoice_id: int) -> Invoice:
-    """An invoice the actor manages (beheerder of its house, gemeente); else 404."""
-    invoice = _load(invoice_id)
+def managed_invoice(actor: User, invoice_id: int, *, for_update: bool = False) -> Invoice:
+    """An invoice the actor manages (beheerder of its house, gemeente); else 404. With
+    `for_update`, read inside the write transaction that will change it."""
+    invoice = _load(invoice_id, for_update=for_update)
     if not actor.can(Permission.manage_invoices, invoice.house_id):
         raise Forbidden(str(invoice_id))
     return invoice

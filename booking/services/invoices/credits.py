@@ -68,7 +68,7 @@ def credit_line(line: InvoiceLine) -> InvoiceLine:
 def credit_invoice(actor: User, invoice_id: int, reason: str, *, now: datetime) -> Invoice:
     """Credit all that is still charged on a finalised invoice, as one finalised credit
     note with the reason on it; crediting twice is refused."""
-    original = managed_invoice(actor, invoice_id)
+    original = managed_invoice(actor, invoice_id, for_update=True)
     cleaned = clean_text(reason or "", max_length=MAX_REASON)
     if isinstance(cleaned, Message):
         raise InvalidInput("reason", cleaned)

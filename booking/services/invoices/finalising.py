@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from booking.database import begin_write
 from booking.errors import IllegalTransition, RuleViolation
 from booking.extensions import db
 from booking.models import Invoice, InvoiceCounter, User
@@ -75,7 +74,7 @@ def apply_credit(note: Invoice) -> None:
 
 def finalise(actor: User, invoice_id: int, *, now: datetime) -> Invoice:
     """Number, freeze and send a concept; an empty or final one is refused."""
-    invoice = managed_invoice(actor, invoice_id)
+    invoice = managed_invoice(actor, invoice_id, for_update=True)
     if invoice.state is not InvoiceStatus.concept:
         raise IllegalTransition(Message(N_("Deze factuur is al definitief.")), code="al_definitief")
     if not invoice.lines:
@@ -84,7 +83,6 @@ def finalise(actor: User, invoice_id: int, *, now: datetime) -> Invoice:
             code="lege_factuur",
         )
     settings = require_invoicing(invoice.house_id)
-    begin_write()
     if invoice.is_credit_note:
         _refuse_stale_credit(invoice)
     recompute(invoice, settings)

@@ -35,7 +35,7 @@ MAX_AMOUNT_CENTS = 100_000_000
 def record_payment(
     actor: User, invoice_id: int, amount_cents: int, paid_on: date, *, now: datetime
 ) -> Payment:
-    invoice = managed_invoice(actor, invoice_id)
+    invoice = managed_invoice(actor, invoice_id, for_update=True)
     if invoice.is_credit_note or invoice.state.value not in {s.value for s in OPEN_STATUSES}:
         raise RuleViolation(
             Message(N_("Op deze factuur kan geen betaling worden geboekt: hij staat niet open.")),
@@ -57,7 +57,6 @@ def record_payment(
         raise InvalidInput("paid_on", Message(N_("Een betaling kan niet in de toekomst liggen.")))
     if invoice.issue_date and paid_on < invoice.issue_date - timedelta(days=366):
         raise InvalidInput("paid_on", Message(N_("Die datum ligt te ver voor de factuurdatum.")))
-    begin_write()
     payment = Payment(amount_cents=amount_cents, paid_on=paid_on, recorded_by_id=actor.id)
     invoice.payments.append(payment)
     invoice.paid_cents += amount_cents
