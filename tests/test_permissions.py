@@ -342,6 +342,11 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/beheer/{house}/organisaties/{organisation}/contactpersonen",
         "302 404 404 404 400 404 400",
     ),
+    "api.list_organisations": (
+        "GET",
+        "/api/v1/organisations?house={house}",
+        "401 404 404 404 200 404 200",
+    ),
     # the last contact cannot go: staff are refused with a flash and sent back (302)
     "beheer.remove_house_contact": (
         "POST",

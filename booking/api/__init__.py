@@ -10,6 +10,7 @@ def create_blueprint() -> Blueprint:
         changes,  # after bookings: see its docstring
         feeds,
         kiosks,
+        organisations,
         stats,
         views,
     )

@@ -168,3 +168,15 @@ def test_booking_namens_through_the_api(app, client, make_house, make_user):
     request = spec["paths"]["/bookings"]["post"]["requestBody"]["content"]["application/json"]
     assert "organisation_id" in request["schema"]["properties"]
     assert "organisation_id" in spec["components"]["schemas"]["Booking"]["properties"]
+
+
+def test_the_api_lists_own_and_house_organisations(app, client, make_house, make_user):
+    house, anna = make_house("de-haard"), make_user()
+    org_id = _choir(app, anna)
+    login(client, anna)
+    own = client.get("/api/v1/organisations").get_json()["organisations"]
+    assert [o["id"] for o in own] == [org_id]
+    assert client.get("/api/v1/organisations?house=de-haard").status_code == 404
+    staff = app.test_client()
+    login(staff, make_user("beheerder", house))
+    assert staff.get("/api/v1/organisations?house=de-haard").get_json() == {"organisations": []}
