@@ -14,7 +14,7 @@ import pytest
 from booking.demo.bookings import RESIDENTS
 from booking.extensions import db
 from booking.i18n import local_iso
-from booking.models import Booking, User
+from booking.models import Booking, Organisation, OrganisationContact, User
 from booking.rules.slots import AMSTERDAM, local_to_utc
 from booking.services import bookings, feeds
 from tests.conftest import csrf_token, login
@@ -339,6 +339,56 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/api/v1/bookings/{booking}",
         "401 415 415 415 415 415 415",
     ),
+    # organisations (issue 13): {organisation} is the people fixture's, registered by
+    # house A with the other organiser as its contact
+    "accounts.my_organisations": ("GET", "/account/organisaties", "302 200 200 200 200 200 200"),
+    "accounts.new_organisation": (
+        "GET",
+        "/account/organisaties/nieuw",
+        "302 200 200 200 200 200 200",
+    ),
+    "accounts.edit_organisation": (
+        "GET",
+        "/account/organisaties/{organisation}",
+        "302 404 404 404 404 404 404",
+    ),
+    "accounts.organisation_contacts": (
+        "GET",
+        "/account/organisaties/{organisation}/contactpersonen",
+        "302 404 404 404 404 404 404",
+    ),
+    "accounts.remove_organisation_contact": (
+        "POST",
+        "/account/organisaties/{organisation}/contactpersonen/1/weghalen",
+        "302 404 404 404 404 404 404",
+    ),
+    "beheer.organisations": ("GET", "/beheer/{house}/organisaties", "302 404 404 404 200 404 200"),
+    "beheer.new_house_organisation": (
+        "GET",
+        "/beheer/{house}/organisaties/nieuw",
+        "302 404 404 404 200 404 200",
+    ),
+    "beheer.edit_house_organisation": (
+        "GET",
+        "/beheer/{house}/organisaties/{organisation}",
+        "302 404 404 404 200 404 200",
+    ),
+    "beheer.add_house_contact": (
+        "POST",
+        "/beheer/{house}/organisaties/{organisation}/contactpersonen",
+        "302 404 404 404 400 404 400",
+    ),
+    "api.list_organisations": (
+        "GET",
+        "/api/v1/organisations?house={house}",
+        "401 404 404 404 200 404 200",
+    ),
+    # the last contact cannot go: staff are refused with a flash and sent back (302)
+    "beheer.remove_house_contact": (
+        "POST",
+        "/beheer/{house}/organisaties/{organisation}/contactpersonen/1/weghalen",
+        "302 404 404 404 302 404 302",
+    ),
 }
 UNCHECKED = {"static"}
 # POST routes on one object, each tested for every role in its own module (tests/beheer/)
@@ -402,6 +452,16 @@ def make_feed(app, owner, house_slug: str) -> int:
         return made.feed.id
 
 
+def make_organisation(app, contact, house_id: int) -> int:
+    """An organisation house A registered, with `contact` (user 1) as its only contact."""
+    with app.app_context():
+        organisation = Organisation(name="Zangkoor", kind="vereniging", house_id=house_id)
+        organisation.contacts.append(OrganisationContact(user_id=contact.id))
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation.id
+
+
 @pytest.fixture
 def people(app, make_house, make_user):
     house_a, house_b = make_house("huis-a"), make_house("huis-b")
@@ -417,6 +477,7 @@ def people(app, make_house, make_user):
         "gemeente": make_user("gemeente"),
     }
     found["feed"] = make_feed(app, found["beheerder"], house_a.slug)
+    found["organisation"] = make_organisation(app, organiser, house_a.id)
     return found
 
 
@@ -433,6 +494,7 @@ def test_route_answers_each_role_as_designed(app, people, endpoint):
         room=people["house"].room_ids[0],
         booking=people["booking"],
         feed=people["feed"],
+        organisation=people["organisation"],
         start=local_iso(SLOT[0]),
         end=local_iso(SLOT[1]),
     )

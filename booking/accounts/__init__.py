@@ -11,6 +11,7 @@ def create_blueprint() -> Blueprint:
         delete_views,
         email_views,
         invitation_views,
+        organisation_views,
         phone_views,
         profile_views,
         request_mail_views,

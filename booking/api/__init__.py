@@ -11,6 +11,7 @@ def create_blueprint() -> Blueprint:
         feeds,
         invoices,
         kiosks,
+        organisations,
         stats,
         views,
     )

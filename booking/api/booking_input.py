@@ -136,3 +136,10 @@ def parse_recurrence(data: dict[str, Any]) -> Recurrence | None:
 
 def parse_title(data: dict[str, Any]) -> str:
     return string_field(data, "title", max_length=200)
+
+
+def parse_organisation_id(data: dict[str, Any]) -> int | None:
+    """The organisation booked namens (`organisation_id`); absent or null: oneself."""
+    if data.get("organisation_id") is None:
+        return None
+    return integer_field(data, "organisation_id", minimum=1)

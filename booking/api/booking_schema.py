@@ -74,6 +74,10 @@ _BOOKING = {
         "list_price_cents": {"type": "integer"},
         "series_id": {"type": ["integer", "null"]},
         "organiser_id": {"type": ["integer", "null"]},
+        "organisation_id": {
+            "type": ["integer", "null"],
+            "description": "the organisation booked namens (invoiced), or null",
+        },
         "displaced": {"type": "array", "items": {"type": "integer"}},
     },
 }
@@ -130,6 +134,11 @@ _BOOKING_REQUEST = {
         "public": {"type": "boolean"},
         "activity": {"$ref": "#/components/schemas/Activity"},
         "calendar_token": CALENDAR_TOKEN,
+        "organisation_id": {
+            "anyOf": [_ID, {"type": "null"}],
+            "description": "book namens an organisation the caller is a contact of "
+            "(GET /organisations); 404 otherwise. The activity still decides the tariff.",
+        },
         "recurrence": {
             "type": "object",
             "required": ["freq", "until"],

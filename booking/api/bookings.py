@@ -17,6 +17,7 @@ from booking.api.blueprint import bp
 from booking.api.booking_input import (
     parse_activity,
     parse_moment,
+    parse_organisation_id,
     parse_recurrence,
     parse_room_id,
     parse_slot,
@@ -102,9 +103,19 @@ def create_booking() -> tuple[Response, int]:
     room_id, (start, end) = parse_room_id(data), parse_slot(data)
     title, activity = parse_title(data), parse_activity(data)
     public, recurrence = optional_bool(data, "public"), parse_recurrence(data)
-    shown = parse_calendar_token(data)
+    shown, organisation_id = parse_calendar_token(data), parse_organisation_id(data)
     made = book_as_shown(
-        current_user, room_id, start, end, title, public, activity, recurrence, shown, now=_now()
+        current_user,
+        room_id,
+        start,
+        end,
+        title,
+        public,
+        activity,
+        recurrence,
+        shown,
+        now=_now(),
+        organisation_id=organisation_id,
     )
     if isinstance(made, SeriesBooked):
         body = {

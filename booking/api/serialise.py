@@ -34,6 +34,7 @@ def booking_json(booking: Booking, displaced: list[Booking] | None = None) -> di
         "list_price_cents": booking.list_price_cents,
         "series_id": booking.series_id,
         "organiser_id": booking.organiser_id,
+        "organisation_id": booking.organisation_id,
     }
     if displaced is not None:
         body["displaced"] = [d.id for d in displaced]

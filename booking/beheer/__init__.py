@@ -17,6 +17,7 @@ def create_blueprint() -> Blueprint:
         export,
         home,
         on_behalf,
+        organisations,
         priority_blocks,
         rooms,
         settings,

@@ -54,6 +54,9 @@ def load_demo(today: date | None = None) -> list[DemoLogin]:
     from booking.demo.closures import load_demo_closures
 
     load_demo_closures(loaded, today)
+    from booking.demo.organisations import load_demo_organisation
+
+    load_demo_organisation(DEMO_DOMAIN)
     from booking.demo.invoicing import load_demo_invoicing
 
     load_demo_invoicing(loaded)

@@ -36,6 +36,7 @@ from booking.errors import IllegalTransition, RuleViolation
 from booking.models.accounts import User
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.houses import Room
+from booking.models.organisations import Organisation
 from booking.models.series import BookingSeries
 from booking.rules.messages import N_, Message, encode_reason, encode_text_reason
 from booking.rules.pricing import Price
@@ -171,6 +172,7 @@ class Booking(Base):
 
     room: Mapped[Room] = relationship()
     organiser: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     series: Mapped[BookingSeries | None] = relationship(back_populates="bookings")
     displaced_by: Mapped[Booking | None] = relationship(
         remote_side="Booking.id",

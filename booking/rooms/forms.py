@@ -96,6 +96,9 @@ class BookingForm(Form):
         validators=[Optional(), NumberRange(1, 52, _l("Kies 1 tot 52."))],
     )
     until = DateField(_l("Herhalen tot en met"), validators=[Optional(), in_calendar])
+    organisation = SelectField(
+        _l("Namens"), choices=[SelectChoice("", _l("mijzelf"))], default="", validate_choice=True
+    )  # the organiser's organisations: rooms/quote_page.with_organisations
     quote_token = HiddenField(validators=[one_line(200)])
     shown_outcomes = HiddenField(validators=[one_line(200)])  # the quote's calendar
 
@@ -134,6 +137,10 @@ class BookingForm(Form):
             mainly_meeting=yes(self.mainly_meeting),
             gives_in_return=yes(self.gives_in_return),
         )
+
+    def organisation_id(self) -> int | None:
+        """The organisation chosen under "Namens"; None: the organiser books for themselves."""
+        return int(self.organisation.data) if self.organisation.data else None
 
     def moments(self) -> tuple[datetime, datetime]:
         """Start and end in UTC; raises NonexistentLocalTime in the spring DST gap."""

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from flask import flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from booking.i18n import say
 from booking.models import Room
@@ -22,6 +23,7 @@ from booking.rules.recurrence import Recurrence, RecurrenceError
 from booking.rules.slot_outcome import summary
 from booking.rules.tariff import Activity
 from booking.services import slot_outcomes
+from booking.services.organisations.access import my_organisations
 from booking.services.series import OccurrenceConflict
 
 ANSWER_FIELDS = (
@@ -33,6 +35,7 @@ ANSWER_FIELDS = (
     "subsidised",
     "mainly_meeting",
     "gives_in_return",
+    "organisation",
 )
 CARRIED_MAX = 200
 
@@ -55,6 +58,15 @@ def answers_from_link(args: Mapping[str, str]) -> dict[str, object]:
     if "title" in found:
         found["public"] = args.get("public") == "y"
     return found
+
+
+def with_organisations(form: BookingForm) -> BookingForm:
+    """Offer "Namens" with the organiser's own organisations (none: the field is not shown)."""
+    form.organisation.choices = [
+        SelectChoice("", _("mijzelf")),
+        *(SelectChoice(str(o.id), o.name) for o in my_organisations(current_user)),
+    ]
+    return form
 
 
 def outcome_context(room: Room) -> dict[str, object]:

@@ -19,7 +19,13 @@ from booking.i18n import say, status_label
 from booking.models import House, Room
 from booking.rooms.blueprint import bp
 from booking.rooms.forms import BookingForm, SearchForm
-from booking.rooms.quote_page import answers_from_link, book_page, flash_not_booked, quote_page
+from booking.rooms.quote_page import (
+    answers_from_link,
+    book_page,
+    flash_not_booked,
+    quote_page,
+    with_organisations,
+)
 from booking.rooms.week import monday_of, this_week, week_grid
 from booking.rules import calendar_grid, dates, horizon, slots
 from booking.rules.numbers import parse_whole_number
@@ -129,7 +135,7 @@ def book(room_id: int) -> Page:
     """Show the server's quote for the answers first; book only when the booker confirms
     the quote they saw (its token matches the answers)."""
     room = quotes.load_room(room_id)
-    form = BookingForm(data=_prefill())
+    form = with_organisations(BookingForm(data=_prefill()))
     if request.method == "GET" or not form.validate_on_submit():
         return _book_page(room, form, 400 if request.method == "POST" else 200)
     try:
@@ -212,6 +218,7 @@ def _book(
         recurrence,
         form.shown_outcomes.data or None,
         now=_now(),
+        organisation_id=form.organisation_id(),
     )
     if not isinstance(booked, Booked):
         return _book_series(booked)

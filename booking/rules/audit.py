@@ -72,6 +72,7 @@ class AuditAction(StrEnum):
     organisation_created = "organisation_created"
     organisation_updated = "organisation_updated"
     organisation_contact_added = "organisation_contact_added"
+    organisation_contact_removed = "organisation_contact_removed"
     invoicing_settings_updated = "invoicing_settings_updated"
     invoices_run = "invoices_run"
     invoice_line_removed = "invoice_line_removed"
@@ -154,6 +155,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.organisation_created: N_("Organisatie toegevoegd"),
     AuditAction.organisation_updated: N_("Organisatie gewijzigd"),
     AuditAction.organisation_contact_added: N_("Contactpersoon toegevoegd"),
+    AuditAction.organisation_contact_removed: N_("Contactpersoon weggehaald"),
     AuditAction.invoicing_settings_updated: N_("Factuurgegevens gewijzigd"),
     AuditAction.invoices_run: N_("Facturen klaargezet"),
     AuditAction.invoice_line_removed: N_("Regel van een conceptfactuur gehaald"),

@@ -42,6 +42,7 @@ from booking.services import audit, request_notices
 from booking.services.availability import alternatives, overlapping
 from booking.services.house_rules import rules_for
 from booking.services.invoices.runs import follow_booking
+from booking.services.organisations.namens import booking_organisation
 from booking.services.quotes import QuoteResult, judge, load_room
 
 TITLE_MAX = 200
@@ -66,13 +67,17 @@ def create_booking(
     *,
     now: datetime,
     on_behalf: Resident | None = None,
+    organisation_id: int | None = None,
 ) -> Booked:
     """Book one slot: refused with every broken rule, or with the bookings in the way.
 
     `on_behalf`: staff book for a resident without an account (services/on_behalf.py); the
     organiser is then the staff member, and the booking's mails go to the resident's e-mail.
+    `organisation_id`: booked namens an organisation the organiser is a contact of (else
+    404); the answers still decide tariff group and voorrang.
     """
     begin_write()
+    organisation = booking_organisation(organiser, organisation_id)
     title = check_title(title)
     judged = judge(load_room(room_id), start, end, activity, now)
     if judged.problems:
@@ -83,6 +88,8 @@ def create_booking(
     booked = place(organiser, judged, title, public, activity, None, displaceable, now)
     if on_behalf is not None:
         booked.booking.book_for(on_behalf)
+    if organisation is not None:
+        booked.booking.organisation_id = organisation.id
     notify_booked(booked.booking)
     request_notices.announce_requests([booked.booking])
     return booked

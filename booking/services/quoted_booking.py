@@ -32,10 +32,12 @@ def book_as_shown(
     *,
     now: datetime,
     on_behalf: Resident | None = None,
+    organisation_id: int | None = None,
 ) -> Booked | SeriesBooked:
     """Book one slot or a series as quoted. `shown` is the quote's fingerprint
     (`CalendarQuote.fingerprint`); None skips the check (an API client that sends none).
-    `on_behalf`: staff book for a resident (services/on_behalf.py)."""
+    `on_behalf`: staff book for a resident (services/on_behalf.py); `organisation_id`:
+    booked namens an organisation of the organiser (services/organisations/namens.py)."""
     if shown is not None:
         check_unchanged(room_id, start, end, activity, recurrence, shown, now=now)
     if recurrence is not None:
@@ -50,7 +52,17 @@ def book_as_shown(
             recurrence,
             now=now,
             on_behalf=on_behalf,
+            organisation_id=organisation_id,
         )
     return create_booking(
-        organiser, room_id, start, end, title, public, activity, now=now, on_behalf=on_behalf
+        organiser,
+        room_id,
+        start,
+        end,
+        title,
+        public,
+        activity,
+        now=now,
+        on_behalf=on_behalf,
+        organisation_id=organisation_id,
     )

@@ -23,6 +23,7 @@ from booking.rules.tariff import Activity
 from booking.services import audit, request_notices
 from booking.services.availability import alternatives
 from booking.services.bookings import Booked, check_title, place, split_overlapping
+from booking.services.organisations.namens import booking_organisation
 from booking.services.quotes import horizon_months, judge, load_room
 
 TAKEN = Message(N_("De ruimte is dan al bezet."))
@@ -57,15 +58,18 @@ def create_series(
     *,
     now: datetime,
     on_behalf: Resident | None = None,
+    organisation_id: int | None = None,
 ) -> SeriesBooked:
     """Book every free occurrence; list the others with their reasons (DESIGN section 4).
 
     Refused as a whole (a `RecurrenceError` for the rule itself) only when no date at all
     can be booked. `on_behalf`: staff book the series for a resident without an account
     (services/on_behalf.py); every occurrence then carries the resident, as a single
-    booking does (`services/bookings.create_booking`).
+    booking does (`services/bookings.create_booking`). `organisation_id`: every occurrence
+    is booked namens that organisation, as a single booking is.
     """
     begin_write()
+    organisation = booking_organisation(organiser, organisation_id)
     title = check_title(title)
     room = load_room(room_id)
     too_far = horizon.until_beyond_horizon(recurrence.until, now, horizon_months(room.house))
@@ -103,6 +107,8 @@ def create_series(
         else:
             if on_behalf is not None:
                 outcome.booking.book_for(on_behalf)
+            if organisation is not None:
+                outcome.booking.organisation_id = organisation.id
             booked.append(outcome)
     if not booked:
         db.session.delete(series)

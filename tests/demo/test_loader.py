@@ -11,12 +11,13 @@ from booking.models import (
     House,
     HouseMembership,
     OpeningHours,
+    Organisation,
     Room,
     User,
     Visit,
 )
 
-COUNTED = (Area, House, Room, OpeningHours, User, HouseMembership, Booking, Visit)
+COUNTED = (Area, House, Room, OpeningHours, User, HouseMembership, Booking, Visit, Organisation)
 
 
 def counts() -> dict[str, int]:
@@ -41,6 +42,13 @@ def test_demo_loads_oss_and_is_idempotent(app, runner):
             db.session.scalar(select(House).where(House.slug == "mfa-de-snoeck")).area.name
             == "Lith"
         )
+        choir = db.session.scalar(select(Organisation))
+        assert choir.name == "Zangkoor Vocalis" and choir.billing_city == "Oss"
+        assert [c.user.email for c in choir.contacts] == ["vereniging@buurthuis.example"]
+        rehearsals = list(
+            db.session.scalars(select(Booking).where(Booking.title == "Repetitie Zangkoor Vocalis"))
+        )
+        assert rehearsals and all(b.organisation_id == choir.id for b in rehearsals)
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():

@@ -82,7 +82,11 @@ def _in_period(house_id: int, period: Period, filters: BookingFilter) -> list[Bo
     query = (
         select(Booking)
         .join(Room, Room.id == Booking.room_id)
-        .options(selectinload(Booking.room), selectinload(Booking.organiser))
+        .options(
+            selectinload(Booking.room),
+            selectinload(Booking.organiser),
+            selectinload(Booking.organisation),
+        )
         .where(
             Room.house_id == house_id,
             Booking.start < end,
@@ -107,7 +111,11 @@ def _open_requests(house_id: int, now: datetime) -> list[Booking]:
         db.session.scalars(
             select(Booking)
             .join(Room, Room.id == Booking.room_id)
-            .options(selectinload(Booking.room), selectinload(Booking.organiser))
+            .options(
+                selectinload(Booking.room),
+                selectinload(Booking.organiser),
+                selectinload(Booking.organisation),
+            )
             .where(
                 Room.house_id == house_id,
                 Booking.status == BookingStatus.aangevraagd.value,
