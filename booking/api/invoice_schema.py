@@ -67,7 +67,7 @@ def invoice_json(invoice: Invoice, *, lines: bool = True) -> dict[str, Any]:
 
 _CENTS = {"type": "integer"}
 _ID = {
-    "name": "invoice_id",
+    "name": "id",
     "in": "path",
     "required": True,
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
@@ -154,14 +154,14 @@ add_paths(
                 },
             }
         },
-        "/invoices/{invoice_id}": {
+        "/invoices/{id}": {
             "get": {
                 "summary": "One invoice with its lines and payments",
                 "parameters": [_ID],
                 "responses": {"200": json_response("The invoice", _INVOICE), "404": _NOT_YOURS},
             }
         },
-        "/invoices/{invoice_id}.pdf": {
+        "/invoices/{id}.pdf": {
             "get": {
                 "summary": "The invoice as an A4 PDF (Dutch)",
                 "parameters": [_ID],
@@ -171,7 +171,7 @@ add_paths(
                 },
             }
         },
-        "/invoices/{invoice_id}.xml": {
+        "/invoices/{id}.xml": {
             "get": {
                 "summary": "The invoice as UBL 2.1 (SI-UBL 2.0, NLCIUS / EN 16931)",
                 "parameters": [_ID],
@@ -181,7 +181,7 @@ add_paths(
                 },
             }
         },
-        "/invoices/{invoice_id}/finalise": {
+        "/invoices/{id}/finalise": {
             "post": {
                 "summary": "Number, freeze and send a concept invoice",
                 "parameters": [_ID],
@@ -192,7 +192,7 @@ add_paths(
                 },
             }
         },
-        "/invoices/{invoice_id}/payments": {
+        "/invoices/{id}/payments": {
             "post": {
                 "summary": "Record a payment (partial or whole)",
                 "parameters": [_ID],
@@ -214,7 +214,7 @@ add_paths(
                 },
             }
         },
-        "/invoices/{invoice_id}/credit": {
+        "/invoices/{id}/credit": {
             "post": {
                 "summary": "Credit what is still charged on a finalised invoice",
                 "parameters": [_ID],

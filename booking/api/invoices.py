@@ -57,7 +57,8 @@ def get_invoice(invoice_id: int) -> Response:
     return jsonify(invoice_json(readable_invoice(current_user, invoice_id)))
 
 
-@bp.route("/invoices/<int:invoice_id>.<any(pdf, xml):kind>", methods=["GET"])
+@bp.route("/invoices/<int:invoice_id>.pdf", methods=["GET"], defaults={"kind": "pdf"})
+@bp.route("/invoices/<int:invoice_id>.xml", methods=["GET"], defaults={"kind": "xml"})
 def invoice_file(invoice_id: int, kind: str) -> Response:
     file = documents.invoice_file(current_user, invoice_id, kind)
     response = Response(file.body, mimetype=file.content_type)
