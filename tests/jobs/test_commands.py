@@ -34,6 +34,8 @@ def test_jobs_list_names_every_job(runner):
         "rollup_visits",
         "send_request_digest",
         "retention",
+        "invoice_run",
+        "invoice_reminders",
     ]
     assert "elke 1 min" in result.output and "elke 6 uur" in result.output
     assert "elke 24 uur" in result.output
@@ -93,6 +95,8 @@ def test_the_scheduler_runs_every_job_on_a_utc_interval(app):
         "rollup_visits": 360,
         "send_request_digest": 30,
         "retention": 24 * 60,
+        "invoice_run": 60,
+        "invoice_reminders": 360,
     }
     for name, job in jobs.items():
         assert isinstance(job.trigger, IntervalTrigger)
