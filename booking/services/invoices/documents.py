@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from booking.documents.invoice_pdf import invoice_pdf
 from booking.documents.invoice_ubl import invoice_ubl
+from booking.errors import RuleViolation
 from booking.i18n import reason_text
 from booking.models import Invoice, User
 from booking.rules.invoices import (
@@ -27,9 +28,11 @@ from booking.rules.invoices import (
     payment_reference,
     vat_breakdown,
 )
+from booking.rules.messages import N_, Message
 from booking.rules.slots import AMSTERDAM
 from booking.services.invoices.common import (
     buyer_of,
+    house_invoice,
     readable_invoice,
     require_invoicing,
     seller_of,
@@ -119,6 +122,21 @@ def files_of(invoice: Invoice) -> tuple[InvoiceFile, InvoiceFile]:
 def invoice_file(actor: User, invoice_id: int, kind: str) -> InvoiceFile:
     """The PDF (`kind` "pdf") or the UBL file ("xml") of an invoice the actor may read;
     a UBL file of a concept is refused, it would carry no number."""
-    invoice = readable_invoice(actor, invoice_id)
+    return _file_of(readable_invoice(actor, invoice_id), kind)
+
+
+def house_invoice_file(actor: User, slug: str, invoice_id: int, kind: str) -> InvoiceFile:
+    """The same for the beheer pages: an invoice of the house in the address only."""
+    return _file_of(house_invoice(actor, slug, invoice_id), kind)
+
+
+def _file_of(invoice: Invoice, kind: str) -> InvoiceFile:
+    if kind != "pdf" and not invoice.number:
+        raise RuleViolation(
+            Message(
+                N_("Een conceptfactuur heeft nog geen UBL-bestand: maak hem eerst definitief.")
+            ),
+            code="concept_zonder_ubl",
+        )
     pdf, xml = files_of(invoice)
     return pdf if kind == "pdf" else xml
