@@ -21,6 +21,9 @@ _IBAN_LENGTHS = {
 _IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 _NL_IBAN_SHAPE = re.compile(r"NL[0-9]{2}[A-Z]{4}[0-9]{10}")
 _KVK_SHAPE = re.compile(r"[0-9]{8}")
+_IMPOSSIBLE_CHECK_DIGITS = frozenset({"00", "01", "99"})
+"""ISO 13616 check digits run 02..98; 00, 01 and 99 pass mod 97 (as 97, 98 and 02 would)
+but are never issued, so an account typed with them is a typo."""
 _BTW_SHAPE = re.compile(r"NL([0-9]{9})B([0-9]{2})")
 
 
@@ -35,7 +38,8 @@ def _mod97(text: str) -> int:
 
 
 def normalise_iban(text: str) -> str | None:
-    """ "NL91 ABNA 0417 1643 00" → "NL91ABNA0417164300"; None when it fails its check."""
+    """The IBAN in its written form ("NL91 ABNA 0417 1643 00" → "NL91ABNA0417164300"); None
+    when it fails its check."""
     iban = _compact(text)
     if not _IBAN_SHAPE.fullmatch(iban):
         return None
@@ -43,6 +47,8 @@ def normalise_iban(text: str) -> str | None:
     if country in _IBAN_LENGTHS and len(iban) != _IBAN_LENGTHS[country]:
         return None
     if country == "NL" and not _NL_IBAN_SHAPE.fullmatch(iban):
+        return None
+    if iban[2:4] in _IMPOSSIBLE_CHECK_DIGITS:
         return None
     return iban if _mod97(iban[4:] + iban[:4]) == 1 else None
 
@@ -75,7 +81,7 @@ def normalise_btw(text: str) -> str | None:
     older ones the 11-test of their nine digits: either is accepted."""
     btw = _compact(text)
     found = _BTW_SHAPE.fullmatch(btw)
-    if not found or found.group(2) == "00":
+    if not found or found.group(2) == "00" or found.group(1) == "000000000":
         return None
     if _eleven_proof(found.group(1)) or _mod97(btw) == 1:
         return btw
