@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import force_locale
+
 from booking.i18n import euro, fmt_date
 from booking.mail.outbox import queue_mail
 from booking.models import Invoice
@@ -15,6 +17,13 @@ Files = tuple[tuple[str, str, bytes], ...]
 
 
 def _context(invoice: Invoice) -> dict[str, object]:
+    """In Dutch whoever finalises (an English-speaking beheerder, the reminder job, which
+    has no request whose language could be asked)."""
+    with force_locale("nl"):
+        return _dutch_context(invoice)
+
+
+def _dutch_context(invoice: Invoice) -> dict[str, object]:
     seller = invoice.seller
     return {
         "credit": invoice.is_credit_note,
