@@ -257,6 +257,7 @@ def test_finalising_numbers_sends_and_refuses_twice(app, setup):
     for kind, content_type in (("pdf", "application/pdf"), ("xml", "application/xml")):
         download = client.get(f"{setup.base}/facturen/{invoice['id']}.{kind}")
         assert download.status_code == 200 and download.content_type.startswith(content_type)
+        assert download.data.startswith(b"%PDF" if kind == "pdf" else b"<?xml")
         assert download.headers["Content-Disposition"] == (
             f'attachment; filename="DH{YEAR}-0001.{kind}"'
         )
