@@ -389,6 +389,59 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/beheer/{house}/organisaties/{organisation}/contactpersonen/1/weghalen",
         "302 404 404 404 302 404 302",
     ),
+    # invoicing (issue 13): {invoice} is a concept of house A with one line, {line}
+    "beheer.invoices": ("GET", "/beheer/{house}/facturen", "302 404 404 404 200 404 200"),
+    "beheer.outstanding_invoices": (
+        "GET",
+        "/beheer/{house}/facturen/openstaand",
+        "302 404 404 404 200 404 200",
+    ),
+    "beheer.invoice_settings": (
+        "GET",
+        "/beheer/{house}/instellingen/facturen",
+        "302 404 404 404 200 404 200",
+    ),
+    "beheer.invoice_detail": (
+        "GET",
+        "/beheer/{house}/facturen/{invoice}",
+        "302 404 404 404 200 404 200",
+    ),
+    "beheer.invoice_download": (
+        "GET",
+        "/beheer/{house}/facturen/{invoice}.pdf",
+        "302 404 404 404 200 404 200",
+    ),
+    "beheer.run_invoices": (
+        "POST",
+        "/beheer/{house}/facturen/klaarzetten",
+        "302 404 404 404 400 404 400",
+    ),
+    # the beheerder finalises it; then the gemeente is told it is final already
+    "beheer.finalise_invoice": (
+        "POST",
+        "/beheer/{house}/facturen/{invoice}/definitief",
+        "302 404 404 404 302 404 422",
+    ),
+    "beheer.remove_invoice_line": (
+        "POST",
+        "/beheer/{house}/facturen/{invoice}/regels/{line}/weghalen",
+        "302 404 404 404 302 404 404",
+    ),
+    "beheer.record_invoice_payment": (
+        "POST",
+        "/beheer/{house}/facturen/{invoice}/betaling",
+        "302 404 404 404 400 404 400",
+    ),
+    "beheer.credit_invoice": (
+        "POST",
+        "/beheer/{house}/facturen/{invoice}/crediteren",
+        "302 404 404 404 400 404 400",
+    ),
+    "beheer.invoice_booking_now": (
+        "POST",
+        "/beheer/{house}/boekingen/{booking}/factureren",
+        "302 404 404 404 422 404 422",
+    ),
 }
 UNCHECKED = {"static"}
 # POST routes on one object, each tested for every role in its own module (tests/beheer/)
@@ -462,6 +515,33 @@ def make_organisation(app, contact, house_id: int) -> int:
         return organisation.id
 
 
+def make_invoice(app, people) -> tuple[int, int]:
+    """House A's invoicing details and a concept invoice charging the people's booking:
+    (invoice id, line id), for the invoicing routes."""
+    from booking.models import HouseInvoicing, Invoice
+    from booking.services.invoices.common import booking_line
+
+    with app.app_context():
+        booking = db.session.get(Booking, people["booking"])
+        db.session.add(
+            HouseInvoicing(
+                house_id=people["house"].id,
+                legal_name="Stichting A",
+                street="Dorpsstraat 1",
+                postcode="5391 AA",
+                city="Lith",
+                kvk_number="12345678",
+                iban="NL91ABNA0417164300",
+                number_prefix="A",
+            )
+        )
+        invoice = Invoice(house_id=people["house"].id, person_id=booking.organiser_id)
+        invoice.lines.append(booking_line(booking, 1))
+        db.session.add(invoice)
+        db.session.commit()
+        return invoice.id, invoice.lines[0].id
+
+
 @pytest.fixture
 def people(app, make_house, make_user):
     house_a, house_b = make_house("huis-a"), make_house("huis-b")
@@ -489,7 +569,10 @@ def test_every_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_route_answers_each_role_as_designed(app, people, endpoint):
     method, path, expected = MATRIX[endpoint]
+    invoice, line = make_invoice(app, people) if "{invoice}" in path else (0, 0)
     path = path.format(
+        invoice=invoice,
+        line=line,
         house=people["house"].slug,
         room=people["house"].room_ids[0],
         booking=people["booking"],

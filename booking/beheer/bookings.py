@@ -26,6 +26,7 @@ from booking.rules import slots
 from booking.rules.statuses import BookingStatus, PriorityClass, TariffGroup
 from booking.services import bookings
 from booking.services.beheer import house_bookings as service
+from booking.services.invoices import overview as invoice_overview
 
 
 def _filters(form: BookingFilterForm) -> service.BookingFilter:
@@ -96,6 +97,7 @@ def _booking_page(
         cancel_form=cancel_form or CancelForm(formdata=None),
         organiser_kinds=ORGANISER_KIND_LABELS,
         booking_day=booking.start.astimezone(slots.AMSTERDAM).date().isoformat(),
+        invoicing=invoice_overview.booking_invoicing(current_user, booking),
         now=now(),
     )
 

@@ -17,7 +17,8 @@ Files = tuple[tuple[str, str, bytes], ...]
 
 
 def _context(invoice: Invoice) -> dict[str, object]:
-    """In Dutch, also in a job or command, where no request chooses a locale."""
+    """In Dutch whoever finalises (an English-speaking beheerder, the reminder job, which
+    has no request whose language could be asked)."""
     with force_locale("nl"):
         return _dutch_context(invoice)
 

@@ -19,7 +19,7 @@ from booking.rules.permissions import Permission
 from booking.rules.slots import real_duration
 from booking.rules.tariff import decide_tariff
 from booking.services.booking_answers import activity_of
-from booking.services.houses import house_policy
+from booking.services.houses import house_for, house_policy
 
 
 def invoicing_of(house_id: int) -> HouseInvoicing | None:
@@ -64,6 +64,15 @@ def managed_invoice(actor: User, invoice_id: int, *, for_update: bool = False) -
     `for_update`, read inside the write transaction that will change it."""
     invoice = _load(invoice_id, for_update=for_update)
     if not actor.can(Permission.manage_invoices, invoice.house_id):
+        raise Forbidden(str(invoice_id))
+    return invoice
+
+
+def house_invoice(actor: User, slug: str, invoice_id: int) -> Invoice:
+    """An invoice of the house in the address (the beheer pages) that the actor manages."""
+    house = house_for(actor, slug, Permission.manage_invoices)
+    invoice = managed_invoice(actor, invoice_id)
+    if invoice.house_id != house.id:
         raise Forbidden(str(invoice_id))
     return invoice
 

@@ -72,7 +72,7 @@ def credit_invoice(actor: User, invoice_id: int, reason: str, *, now: datetime) 
     cleaned = clean_text(reason or "", max_length=MAX_REASON)
     if isinstance(cleaned, Message):
         raise InvalidInput("reason", cleaned)
-    reason = cleaned
+    reason = cleaned.strip()  # a reason of spaces only is no reason
     if not reason:
         raise InvalidInput(
             "reason", Message(N_("Schrijf waarom u crediteert; de reden komt op de creditfactuur."))

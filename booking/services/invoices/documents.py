@@ -32,6 +32,7 @@ from booking.rules.messages import N_, Message
 from booking.rules.slots import AMSTERDAM
 from booking.services.invoices.common import (
     buyer_of,
+    house_invoice,
     readable_invoice,
     require_invoicing,
     seller_of,
@@ -121,8 +122,16 @@ def files_of(invoice: Invoice) -> tuple[InvoiceFile, InvoiceFile]:
 def invoice_file(actor: User, invoice_id: int, kind: str) -> InvoiceFile:
     """The PDF (`kind` "pdf") or the UBL file ("xml") of an invoice the actor may read;
     a UBL file of a concept is refused, it would carry no number."""
-    invoice = readable_invoice(actor, invoice_id)
-    if kind == "xml":
+    return _file_of(readable_invoice(actor, invoice_id), kind)
+
+
+def house_invoice_file(actor: User, slug: str, invoice_id: int, kind: str) -> InvoiceFile:
+    """The same for the beheer pages: an invoice of the house in the address only."""
+    return _file_of(house_invoice(actor, slug, invoice_id), kind)
+
+
+def _file_of(invoice: Invoice, kind: str) -> InvoiceFile:
+    if kind != "pdf":
         refuse_ubl(invoice)
     pdf, xml = files_of(invoice)
     return pdf if kind == "pdf" else xml
