@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Response, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from booking.beheer.blueprint import bp
@@ -70,13 +71,23 @@ def invoices(slug: str) -> Page:
 def _run_summary(outcome: runs.RunOutcome) -> str:
     if not outcome.invoices and not outcome.proposed_credits:
         return _("Er was niets nieuws te factureren voor %(month)s.", month=str(outcome.month))
-    return _(
-        "%(created)s conceptfacturen gemaakt, %(lines)s regels, "
-        "%(credits)s creditfactuur voorgesteld",
-        created=len(outcome.created),
-        lines=outcome.lines_added,
-        credits=len(outcome.proposed_credits),
-    )
+    parts = [
+        ngettext(
+            "%(num)d conceptfactuur gemaakt",
+            "%(num)d conceptfacturen gemaakt",
+            len(outcome.created),
+        ),
+        ngettext("%(num)d regel", "%(num)d regels", outcome.lines_added),
+    ]
+    if outcome.proposed_credits:
+        parts.append(
+            ngettext(
+                "%(num)d creditfactuur voorgesteld",
+                "%(num)d creditfacturen voorgesteld",
+                len(outcome.proposed_credits),
+            )
+        )
+    return ", ".join(parts) + "."
 
 
 @bp.route("/<slug>/facturen/klaarzetten", methods=["POST"])

@@ -194,7 +194,7 @@ def test_run_makes_a_concept_per_organiser(app, setup):
     assert {i["person_id"] for i in found} == {setup.organiser.id, setup.outsider.id}
     assert {i["status"] for i in found} == {"concept"} and all(i["total"] > 0 for i in found)
     page = text_of(client.get(f"{setup.base}/facturen?maand={month}"))
-    assert "2 conceptfacturen gemaakt, 3 regels, 0 creditfactuur voorgesteld" in page
+    assert "2 conceptfacturen gemaakt, 3 regels." in page
     assert "Test initiatiefnemer" in page and "concept" in page
     assert text_of(client.get(f"{setup.base}/facturen?status=betaald")).count("concept ") == 0
     again = post(client, f"{setup.base}/facturen/klaarzetten", {"month": month})
@@ -249,18 +249,19 @@ def test_finalising_numbers_sends_and_refuses_twice(app, setup):
     with app.app_context():
         mail = db.session.query(OutboxMail).filter_by(kind="invoice").one()
         assert mail.to_address == setup.organiser.email
-        assert [f.filename for f in mail.files] == [f"DH{YEAR}-0001.pdf", f"DH{YEAR}-0001.xml"]
+        # A private person has no KvK number, so SI-UBL (BR-NL-10) cannot name them: PDF only.
+        assert [f.filename for f in mail.files] == [f"DH{YEAR}-0001.pdf"]
     page = text_of(client.get(response.location))
     assert f"DH{YEAR}-0001" in page and "verzonden" in page and "PDF downloaden" in page
+    assert "UBL-bestand downloaden" not in page and "alleen een PDF" in page
     again = finalise(client, setup, invoice["id"])
     assert again.status_code == 422 and "Deze factuur is al definitief." in text_of(again)
-    for kind, content_type in (("pdf", "application/pdf"), ("xml", "application/xml")):
-        download = client.get(f"{setup.base}/facturen/{invoice['id']}.{kind}")
-        assert download.status_code == 200 and download.content_type.startswith(content_type)
-        assert download.data.startswith(b"%PDF" if kind == "pdf" else b"<?xml")
-        assert download.headers["Content-Disposition"] == (
-            f'attachment; filename="DH{YEAR}-0001.{kind}"'
-        )
+    download = client.get(f"{setup.base}/facturen/{invoice['id']}.pdf")
+    assert download.status_code == 200 and download.content_type.startswith("application/pdf")
+    assert download.data.startswith(b"%PDF")
+    assert download.headers["Content-Disposition"] == f'attachment; filename="DH{YEAR}-0001.pdf"'
+    refused = client.get(f"{setup.base}/facturen/{invoice['id']}.xml")
+    assert refused.status_code == 422 and "KvK-nummer" in text_of(refused)
     other = concept_of(app, setup, setup.outsider.id)
     assert finalise(client, setup, other["id"]).status_code == 302
     assert concept_of(app, setup, setup.outsider.id)["number"] == f"DH{YEAR}-0002"
@@ -354,7 +355,7 @@ def test_a_booking_cancelled_after_finalising_gets_a_proposed_credit_note(app, s
         )
         db.session.commit()
     response = post(client, f"{setup.base}/facturen/klaarzetten", {"month": month})
-    assert "0 conceptfacturen gemaakt, 0 regels, 1 creditfactuur voorgesteld" in text_of(
+    assert "0 conceptfacturen gemaakt, 0 regels, 1 creditfactuur voorgesteld." in text_of(
         client.get(response.location)
     )
     note = next(i for i in invoices_of(app, setup.house.id) if i["kind"] == "creditfactuur")

@@ -18,6 +18,7 @@ from booking.rules.permissions import Permission
 from booking.rules.statuses import BookingStatus
 from booking.services.houses import house_for
 from booking.services.invoices.common import house_invoice, invoicing_of
+from booking.services.invoices.documents import has_ubl
 from booking.services.invoices.payments import Outstanding, outstanding
 from booking.services.invoicing import Month, parse_month
 
@@ -79,6 +80,11 @@ class InvoicePage:
     def original(self) -> Invoice | None:
         """The invoice a credit note corrects."""
         return self.invoice.credits
+
+    @property
+    def has_ubl(self) -> bool:
+        """Whether the e-invoice exists: numbered and for a buyer with a KvK number."""
+        return has_ubl(self.invoice)
 
 
 def stored_reasons(line: InvoiceLine) -> list[str]:
