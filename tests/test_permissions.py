@@ -138,6 +138,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     # mailbox (calendars issue)
     "mailbox.outbox": ("GET", "/post", "302 200 200 200 200 200 200"),
     "mailbox.mail": ("GET", "/post/999999", "302 404 404 404 404 404 404"),
+    "mailbox.attachment": ("GET", "/post/999999/bijlage/1", "302 404 404 404 404 404 404"),
     # stats (kiosk issue); /bereik/ and /bereik/rendement send staff on to their first house
     "stats.overview": ("GET", "/bereik/", "302 404 302 302 302 302 200"),
     "stats.house": ("GET", "/bereik/{house}", "302 404 200 200 200 404 200"),

@@ -128,7 +128,7 @@ def _load_people(loaded: list[House]) -> list[DemoLogin]:
         (f"sociaal@{DEMO_DOMAIN}", Role.sociaal_beheerder, "Sanne de Vries", haard),
         (f"gastheer@{DEMO_DOMAIN}", Role.gastheer, "Henk van Dijk", haard),
         (f"bewoner@{DEMO_DOMAIN}", Role.initiatiefnemer, "Annie Jansen", None),
-        (f"vereniging@{DEMO_DOMAIN}", Role.initiatiefnemer, "Zangkoor Vocalis", None),
+        (f"vereniging@{DEMO_DOMAIN}", Role.initiatiefnemer, "Marieke Smits", None),
         (f"bedrijf@{DEMO_DOMAIN}", Role.initiatiefnemer, "Trainingsbureau Maas BV", None),
     ]
     for email, role, name, house in extra:

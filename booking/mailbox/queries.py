@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import OutboxMail
+from booking.models import OutboxAttachment, OutboxMail
 
 PAGE_SIZE = 50
 
@@ -44,3 +44,11 @@ def get_mail(mail_id: int, to_address: str | None) -> OutboxMail | None:
     if mail is None or (to_address is not None and mail.to_address != to_address):
         return None
     return mail
+
+
+def get_attachment(mail_id: int, file_id: int, to_address: str | None) -> OutboxAttachment | None:
+    """A file of a mail this reader may read; None for anyone else's (answered 404)."""
+    mail = get_mail(mail_id, to_address)
+    if mail is None:
+        return None
+    return next((f for f in mail.files if f.id == file_id), None)

@@ -9,12 +9,12 @@ the page: it is shown as escaped source, so a mail cannot inject markup or scrip
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from booking.mailbox.blueprint import bp
-from booking.mailbox.queries import get_mail, outbox_page
+from booking.mailbox.queries import get_attachment, get_mail, outbox_page
 from booking.rules.numbers import parse_whole_number
 
 MAX_PAGE = 1_000_000
@@ -61,3 +61,14 @@ def mail(mail_id: int) -> str:
     if found is None:
         abort(404)
     return render_template("mailbox/mail.html", mail=found, mail_status=status_label)
+
+
+@bp.route("/<int:mail_id>/bijlage/<int:file_id>")
+def attachment(mail_id: int, file_id: int) -> Response:
+    """A file as it was sent (an invoice's PDF or UBL), downloaded, never shown inline."""
+    found = get_attachment(mail_id, file_id, _require_viewer())
+    if found is None:
+        abort(404)
+    response = Response(found.body, mimetype=found.content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return response

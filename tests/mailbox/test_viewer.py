@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from booking.extensions import db
-from booking.models import OutboxMail
+from booking.models import OutboxAttachment, OutboxMail
 from tests.conftest import login
 
 HOSTILE_HTML = '<p onclick="steel()">Hallo</p><script>alert("mail")</script><img src=x>'
@@ -147,3 +147,29 @@ def test_a_mail_shows_its_text_and_never_renders_its_html(app, viewers):
     assert "<img src=x>" not in page
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert client.get("/post/999999").status_code == 404
+
+
+def test_sent_files_download_for_their_reader_only(app, viewers):
+    """An invoice's PDF and UBL can be read where the mail is read, by whom may read it."""
+    owner = viewers["initiatiefnemer"]
+    with app.app_context():
+        mail = OutboxMail(kind="invoice", to_address=owner.email, subject="Factuur", body_text="x")
+        mail.files.append(
+            OutboxAttachment(
+                filename="F2026-0001.pdf", content_type="application/pdf", body=b"%PDF-1"
+            )
+        )
+        db.session.add(mail)
+        db.session.commit()
+        mail_id, file_id = mail.id, mail.files[0].id
+    reader = _client(app, owner)
+    page = reader.get(f"/post/{mail_id}").get_data(as_text=True)
+    url = f"/post/{mail_id}/bijlage/{file_id}"
+    assert url in page and "F2026-0001.pdf" in page
+    download = reader.get(url)
+    assert download.status_code == 200 and download.data == b"%PDF-1"
+    assert download.content_type == "application/pdf"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="F2026-0001.pdf"'
+    assert reader.get(f"/post/{mail_id}/bijlage/{file_id + 1}").status_code == 404
+    assert _client(app, viewers["beheerder"]).get(url).status_code == 404
+    assert _client(app, viewers["gemeente"]).get(url).status_code == 200
