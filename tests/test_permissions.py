@@ -392,6 +392,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     ),
     # invoicing (issue 13): {invoice} is a concept of house A with one line, {line}
     "beheer.invoices": ("GET", "/beheer/{house}/facturen", "302 404 404 404 200 404 200"),
+    "beheer.invoices_csv": ("GET", "/beheer/{house}/facturen.csv", "302 404 404 404 200 404 200"),
     "beheer.outstanding_invoices": (
         "GET",
         "/beheer/{house}/facturen/openstaand",

@@ -113,7 +113,11 @@ def month_bookings(house_id: int, month: Month) -> list[Booking]:
         db.session.scalars(
             select(Booking)
             .join(Room, Room.id == Booking.room_id)
-            .options(selectinload(Booking.room), selectinload(Booking.organiser))
+            .options(
+                selectinload(Booking.room),
+                selectinload(Booking.organiser),
+                selectinload(Booking.organisation),
+            )
             .where(
                 Room.house_id == house_id,
                 Booking.start >= start,
@@ -136,7 +140,7 @@ def _row(booking: Booking) -> list[str]:
         csv_text(booking.room.name),
         csv_text(organiser.name),
         csv_text(organiser.email),
-        csv_text(organiser.organisation),
+        csv_text(booking.organisation.name if booking.organisation else organiser.organisation),
         csv_text(booking.title),
         booking.tariff_group,
         str(booking.priority_class),

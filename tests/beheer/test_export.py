@@ -179,3 +179,19 @@ def test_formatting_helpers():
     start = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)  # the night the clocks go back
     assert hours_text(start, start + timedelta(minutes=45)) == "0,75"
     assert hours_text(start, start + timedelta(hours=3, minutes=20)) == "3,33"
+
+
+def test_a_booking_namens_an_organisation_names_the_organisation(app, setup):
+    day = days_ahead(3)
+    booking_id = book(app, setup.organiser, setup.house.room_ids[1], day, time(10), time(12), CHOIR)
+    with app.app_context():
+        from booking.models import Booking, Organisation
+
+        choir = Organisation(name="Zangkoor Vocalis", kind="vereniging")
+        db.session.add(choir)
+        db.session.flush()
+        db.session.get(Booking, booking_id).organisation_id = choir.id
+        db.session.commit()
+    client = client_for(app, setup.beheerder)
+    rows = parse(client.get(f"{setup.base}/export.csv?maand={month_of(day)}").data)
+    assert [r[6] for r in rows[1:]] == ["Zangkoor Vocalis"]

@@ -404,11 +404,39 @@ def test_invoice_a_booking_now_from_its_page(app, setup):
 # Who may ---------------------------------------------------------------------------------
 
 
+def test_the_bookkeepers_csv_lists_numbered_invoices_and_credit_notes(app, setup):
+    client, _ids, month = run(app, setup)
+    invoice = concept_of(app, setup, setup.organiser.id)
+    finalise(client, setup, invoice["id"])
+    url = f"{setup.base}/facturen/{invoice['id']}/crediteren"
+    post(client, url, {"reason": "=HYPERLINK(1)"}, url.rsplit("/", 1)[0])
+    listing = text_of(client.get(f"{setup.base}/facturen"))
+    assert f"{setup.base}/facturen.csv" in listing
+    response = client.get(f"{setup.base}/facturen.csv?maand={month}")
+    assert response.status_code == 200 and response.content_type.startswith("text/csv")
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="facturen-{setup.house.slug}-{month}.csv"'
+    )
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeffnummer;soort;status;")
+    rows = [line.split(";") for line in text.strip("\ufeff").rstrip("\r\n").split("\r\n")]
+    assert [row[0] for row in rows[1:]] == [f"DH{YEAR}-0001", f"DH{YEAR}-0002"]  # no concept
+    total = f"{invoice['total'] // 100},{invoice['total'] % 100:02d}"
+    first, note = rows[1], rows[2]
+    assert first[1:3] == ["factuur", "gecrediteerd"] and first[12] == total
+    assert first[13] == total and first[15] == "0,00"
+    assert note[1] == "creditfactuur" and note[9] == f"DH{YEAR}-0001" and note[12] == "-" + total
+    other = client.get(f"{setup.base}/facturen.csv?maand=2001-01").data.decode("utf-8")
+    assert other.count("\r\n") == 1  # the header only
+    assert client.get(f"{setup.base}/facturen.csv?maand=nonsense").status_code == 200
+
+
 def routes(setup, invoice_id: int, line_id: int, booking_id: int) -> list[tuple[str, str]]:
     base = f"{setup.base}/facturen"
     return [
         ("GET", base),
         ("GET", f"{base}/openstaand"),
+        ("GET", f"{setup.base}/facturen.csv"),
         ("GET", f"{base}/{invoice_id}"),
         ("GET", f"{base}/{invoice_id}.pdf"),
         ("GET", f"{base}/{invoice_id}.xml"),

@@ -1,8 +1,9 @@
 """Download my data: everything the product keeps about the actor, as one JSON document.
 
 The AVG's right of access (art. 15) and to data portability (art. 20): the account, the
-house roles, the bookings the actor made, the calendar links, the host notes written, the
-API tokens and the open sessions. Secrets are never in it (password hash, token and feed
+house roles, the bookings the actor made, the organisations it is a contact of, the
+invoices addressed to it, the calendar links, the host notes written, the API tokens and
+the open sessions. Secrets are never in it (password hash, token and feed
 hashes), and neither are other people's data: a booking made for a resident says so, but
 not the resident's name, phone or address.
 """
@@ -16,7 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking.extensions import db
-from booking.models import ApiToken, Booking, FeedToken, HostNote, House, Room, User
+from booking.models import (
+    ApiToken,
+    Booking,
+    FeedToken,
+    HostNote,
+    House,
+    Invoice,
+    OrganisationContact,
+    Room,
+    User,
+)
 from booking.services.my_account.sessions import open_sessions
 
 FORMAT_VERSION = 1
@@ -61,6 +72,7 @@ def _booking(booking: Booking) -> dict[str, Any]:
         "list_price_cents": booking.list_price_cents,
         "series_id": booking.series_id,
         "for_resident": booking.is_on_behalf,
+        "on_behalf_of_organisation_id": booking.organisation_id,
         "activity": {
             "organiser_kind": booking.organiser_kind,
             "open_to_all": booking.open_to_all,
@@ -119,6 +131,47 @@ def _notes(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _organisations(user: User) -> list[dict[str, Any]]:
+    """The organisations the actor is a contact of: the actor's link to them is theirs."""
+    contacts = db.session.scalars(
+        select(OrganisationContact)
+        .where(OrganisationContact.user_id == user.id)
+        .options(joinedload(OrganisationContact.organisation))
+        .order_by(OrganisationContact.organisation_id)
+    ).all()
+    return [
+        {
+            "id": c.organisation.id,
+            "name": c.organisation.name,
+            "kind": c.organisation.kind,
+            "kvk_number": c.organisation.kvk_number,
+            "billing_email": c.organisation.billing_email,
+            "contact_since": _when(c.created_at),
+        }
+        for c in contacts
+    ]
+
+
+def _invoices(user: User) -> list[dict[str, Any]]:
+    """Numbered invoices addressed to the actor as a person (an organisation's are its)."""
+    invoices = db.session.scalars(
+        select(Invoice)
+        .where(Invoice.person_id == user.id, Invoice.number.is_not(None))
+        .order_by(Invoice.year, Invoice.sequence)
+    ).all()
+    return [
+        {
+            "number": i.number,
+            "kind": i.kind,
+            "status": i.status,
+            "issue_date": i.issue_date.isoformat() if i.issue_date else None,
+            "total_cents": i.total_cents,
+            "paid_cents": i.paid_cents,
+        }
+        for i in invoices
+    ]
+
+
 def my_data(actor: User, session_key: object, now: datetime) -> dict[str, Any]:
     """The actor's data as plain JSON values (ISO 8601 times in UTC, money in cents)."""
     bookings = db.session.scalars(
@@ -136,6 +189,8 @@ def my_data(actor: User, session_key: object, now: datetime) -> dict[str, Any]:
         "exported_at": _when(now),
         "account": _account(actor),
         "bookings": [_booking(b) for b in bookings],
+        "organisations": _organisations(actor),
+        "invoices": _invoices(actor),
         "feeds": _feeds(actor),
         "host_notes": _notes(actor),
         "api_tokens": [
