@@ -25,6 +25,8 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import Rule
 
+from booking.extensions import db
+from booking.models import Invoice, Organisation, OrganisationContact
 from tests.conftest import HouseRef, UserRef, login
 
 HUGE = str(10**20)
@@ -134,6 +136,8 @@ class World:
     beheerder: UserRef
     gemeente: UserRef
     booking_id: int
+    organisation_id: int
+    invoice_id: int
 
 
 def _valid_values(world: World) -> dict[str, str]:
@@ -151,6 +155,10 @@ def _valid_values(world: World) -> dict[str, str]:
         "token": "onbekend-token",
         "code": "ABCDEFGH",
         "filename": "app.css",
+        "organisation_id": str(world.organisation_id),
+        "invoice_id": str(world.invoice_id),
+        "kind": "pdf",
+        "file_id": "1",
     }
 
 
@@ -168,12 +176,12 @@ def _html_get_rules(app: Flask) -> list[Rule]:
 
 
 def _path(rule: Rule, values: dict[str, str]) -> str:
-    """The rule's URL with raw (already percent-encoded where needed) values substituted."""
+    """The rule's URL with raw (already percent-encoded where needed) values substituted;
+    any converter (`int`, `any(pdf, xml)`, none) is replaced."""
     path = rule.rule
     for argument in rule.arguments:
-        for converter in ("int", "string", "path", ""):
-            marker = f"<{converter}:{argument}>" if converter else f"<{argument}>"
-            path = path.replace(marker, values[argument])
+        marker = re.compile(rf"<(?:[^<>:]+:)?{re.escape(argument)}>")
+        path = marker.sub(lambda _found, a=argument: values[a], path)
     return path
 
 
@@ -195,12 +203,22 @@ def world(
 ) -> World:
     house = make_house()
     initiatiefnemer = make_user("initiatiefnemer")
+    booking_id = book(initiatiefnemer, house.room_ids[0], days_ahead=2)
+    with app.app_context():  # an organisation the initiatiefnemer books for, a concept invoice
+        club = Organisation(name="Biljartclub", kind="vereniging")
+        club.contacts.append(OrganisationContact(user_id=initiatiefnemer.id))
+        concept = Invoice(house_id=house.id, person_id=initiatiefnemer.id)
+        db.session.add_all([club, concept])
+        db.session.commit()
+        organisation_id, invoice_id = club.id, concept.id
     return World(
         house=house,
         initiatiefnemer=initiatiefnemer,
         beheerder=make_user("beheerder", house=house),
         gemeente=make_user("gemeente"),
-        booking_id=book(initiatiefnemer, house.room_ids[0], days_ahead=2),
+        booking_id=booking_id,
+        organisation_id=organisation_id,
+        invoice_id=invoice_id,
     )
 
 
