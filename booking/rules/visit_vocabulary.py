@@ -18,14 +18,19 @@ class Channel(StrEnum):
     tablet = "tablet"  # an *Ik ben er* tap on the huiskamer tablet
     tally = "tally"  # the host counted a group (+1 or +N)
     poster = "poster"  # a phone scanned a room's printed poster
+    kaart = "kaart"  # the tablet read an anonymous printed visitor card
 
 
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
 """Every channel in the order of the reports (and of the CHECK constraint's values)."""
 
 PHONE_CHANNELS = frozenset({Channel.qr, Channel.poster})
-"""The channels a phone checks in through: only these visits carry a device hash and
-are asked the optional questions."""
+"""The channels a phone checks in through: only these visits are asked the optional
+questions."""
+
+RECOGNISED_CHANNELS = frozenset({Channel.qr, Channel.poster, Channel.kaart})
+"""The channels whose visits carry a keyed hash (of a phone's cookie or of a card's code),
+so distinct and returning visitors can be counted without knowing anyone."""
 
 
 class AreaAnswer(StrEnum):

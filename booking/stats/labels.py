@@ -27,6 +27,7 @@ def channel_label(channel: str) -> str:
         Channel.tablet: _("Tablet ('Ik ben er')"),
         Channel.tally: _("Geteld door gastvrouw of gastheer"),
         Channel.poster: _("Poster met QR-code"),
+        Channel.kaart: _("Bezoekerskaart"),
     }
     return labels.get(channel, channel)
 
@@ -38,6 +39,7 @@ def channel_short_label(channel: str) -> str:
         Channel.tablet: _("Tablet"),
         Channel.tally: _("Geteld"),
         Channel.poster: _("Poster"),
+        Channel.kaart: _("Kaart"),
     }
     return labels.get(channel, channel)
 

@@ -35,7 +35,7 @@ FAST = settings(max_examples=200, deadline=None, database=None)
 
 
 def test_the_stored_values_are_the_ones_in_the_database_and_the_exports() -> None:
-    assert [c.value for c in Channel] == ["qr", "tablet", "tally", "poster"]
+    assert [c.value for c in Channel] == ["qr", "tablet", "tally", "poster", "kaart"]
     assert [a.value for a in AgeGroup] == [
         "0-17",
         "18-29",

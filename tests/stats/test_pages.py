@@ -155,6 +155,7 @@ def test_house_page_shows_figures_charts_and_suppression(app, town):
         "Tablet ('Ik ben er')": "x",
         "Geteld door gastvrouw of gastheer": "<5",
         "Poster met QR-code": "0",
+        "Bezoekerskaart": "0",
     }
     # the chart draws no bar for hidden cells, only their text
     chart = html[
@@ -472,7 +473,7 @@ def test_api_reach_has_the_design_shape_with_suppression(app, town):
         "by_day",
     }
     assert body["visits"] == 40 and body["distinct_devices"] == 1 and body["first_visits"] == 30
-    assert body["by_channel"] == {"qr": 30, "tablet": "x", "tally": "<5", "poster": 0}
+    assert body["by_channel"] == {"qr": 30, "tablet": "x", "tally": "<5", "poster": 0, "kaart": 0}
     assert body["by_area"]["Schadewijk"] == 30 and body["by_area"]["onbekend"] == 10
     assert body["by_age"]["67+"] == 30
     assert list(body["by_day"]) == [f"2026-03-0{d}" for d in range(2, 9)]

@@ -75,7 +75,7 @@ def test_counts_and_breakdowns_of_hand_made_visits(app, house, add_visits, make_
     assert result.distinct_devices == 2
     assert result.devices_exact
     assert result.first_visits == 3
-    assert result.by_channel == {"qr": 6, "tablet": 4, "tally": 1, "poster": 2}
+    assert result.by_channel == {"qr": 6, "tablet": 4, "tally": 1, "poster": 2, "kaart": 0}
     assert result.by_area["Ruwaard"] == 3 and result.by_area["Lith"] == 3
     assert result.by_area["elders"] == 2 and result.by_area["geen_antwoord"] == 1
     assert result.by_area["onbekend"] == 4
@@ -180,7 +180,7 @@ def test_a_small_channel_is_hidden_with_a_secondary_cell(app, house, add_visits)
         shown = published_reach(
             reach_queries.reach(WEEK, Scope((house.id,))), reach_queries.threshold()
         )
-    assert shown.by_channel == {"qr": 30, "tablet": "x", "tally": "<5", "poster": 0}
+    assert shown.by_channel == {"qr": 30, "tablet": "x", "tally": "<5", "poster": 0, "kaart": 0}
     assert shown.visits == 40
     # the hour 11 (3 visits) is hidden, and so is a sibling hour and a sibling cell
     assert shown.by_hour[11] == "<5" and shown.by_hour[10] == "x"
