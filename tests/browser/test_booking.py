@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from playwright.sync_api import Page, expect
 
 from booking.rules.slots import AMSTERDAM
+from booking.rules.tariff import Activity
 from tests.browser.conftest import assert_accessible, log_in
 
 RESIDENT = "bewoner@buurthuis.example"
@@ -29,6 +30,29 @@ def open_booking_form(page: Page, base: str, house: str, room: str) -> None:
 
 def answer(page: Page, question: str, choice: str) -> None:
     page.get_by_role("group", name=question).get_by_label(choice, exact=True).check()
+
+
+def answer_activity(page: Page, activity: Activity) -> None:
+    """Answer the questionnaire the way `activity` says (a demo Activity such as CHOIR)."""
+
+    def yes(value: bool) -> str:
+        return "Ja" if value else "Nee"
+
+    page.get_by_label("Wie organiseert de activiteit?").select_option(activity.organiser_kind.value)
+    answer(page, "Mag iedere bewoner meedoen?", yes(activity.open_to_all))
+    answer(page, "Moeten deelnemers lid zijn?", yes(activity.membership_required))
+    whole, cents = divmod(activity.contribution_cents, 100)
+    page.get_by_label("Eigen bijdrage per deelnemer (in euro, 0 als het gratis is)").fill(
+        f"{whole},{cents:02d}"
+    )
+    answer(page, "Wordt er winst gemaakt?", yes(activity.profit_making))
+    answer(page, "Krijgt u subsidie voor deze activiteit?", yes(activity.subsidised))
+    answer(page, "Gaat het vooral om elkaar ontmoeten en meedoen?", yes(activity.mainly_meeting))
+    answer(
+        page,
+        "Geeft u iets terug, zoals stageplekken of een gratis inloop met koffie en thee?",
+        yes(activity.gives_in_return),
+    )
 
 
 def fill_booking(

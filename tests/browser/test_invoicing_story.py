@@ -31,12 +31,13 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from booking.demo.bookings import CHOIR as CHOIR_ACTIVITY
 from booking.extensions import db
 from booking.models import Booking, Closure, House, Invoice, Room
 from booking.rules.slots import AMSTERDAM, local_to_utc
 from booking.rules.statuses import ACTIVE_STATUSES
 from tests.browser.conftest import assert_accessible, log_in, serve_demo
-from tests.browser.test_booking import answer
+from tests.browser.test_booking import answer_activity
 from tests.conftest import scratch_database
 from tests.documents.test_invoice_ubl import (
     EN16931,
@@ -130,18 +131,7 @@ def book_for_the_choir(page: Page, base: str, day: date, title: str, axe: Axe) -
     page.get_by_label("Eindtijd").fill(ENDS.strftime("%H:%M"))
     page.get_by_label("Naam van de activiteit").fill(title)
     page.get_by_label("Namens").select_option(label=CHOIR)
-    page.get_by_label("Wie organiseert de activiteit?").select_option("vereniging")
-    answer(page, "Mag iedere bewoner meedoen?", "Nee")
-    answer(page, "Moeten deelnemers lid zijn?", "Ja")
-    page.get_by_label("Eigen bijdrage per deelnemer (in euro, 0 als het gratis is)").fill("0")
-    answer(page, "Wordt er winst gemaakt?", "Nee")
-    answer(page, "Krijgt u subsidie voor deze activiteit?", "Nee")
-    answer(page, "Gaat het vooral om elkaar ontmoeten en meedoen?", "Nee")
-    answer(
-        page,
-        "Geeft u iets terug, zoals stageplekken of een gratis inloop met koffie en thee?",
-        "Nee",
-    )
+    answer_activity(page, CHOIR_ACTIVITY)
     assert_accessible(axe, page)
     page.get_by_role("button", name="Bereken prijs en voorrang").click()
     expect(page.locator("#quote")).to_contain_text("Waarom:")
