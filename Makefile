@@ -6,7 +6,7 @@ APP    := $(BIN)/flask --app wsgi
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: install run serve test test-sqlite test-postgresql lint format translations-extract translations-check bench clean
+.PHONY: install run serve test test-sqlite test-postgresql lint format translations-extract translations-check bench clean vendor
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,18 @@ translations-check: install
 
 bench: install
 	$(BIN)/python bench/booking_bench.py
+
+# The kiosk's QR decoder for browsers without BarcodeDetector (issue 14), served from
+# static/vendor/ (no CDN). The file is committed: `make run` and `make test` need no npm;
+# run `make vendor` only to fetch it again or after changing the pinned version.
+JSQR_VERSION := 1.4.0
+vendor:
+	rm -rf .vendor-tmp && mkdir -p .vendor-tmp static/vendor/jsqr
+	cd .vendor-tmp && npm pack --silent jsqr@$(JSQR_VERSION) >/dev/null && tar xzf jsqr-$(JSQR_VERSION).tgz
+	cp .vendor-tmp/package/dist/jsQR.js static/vendor/jsqr/jsQR.js
+	cp .vendor-tmp/package/LICENSE static/vendor/jsqr/LICENSE
+	echo "jsqr $(JSQR_VERSION) from the npm registry (npm pack), dist/jsQR.js unchanged" > static/vendor/jsqr/VERSION
+	rm -rf .vendor-tmp
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache .ruff_cache

@@ -7,7 +7,8 @@ inside opening hours, with the answer mix of the demo and ~2 % flagged suspiciou
 SQLAlchemy Core, runs ANALYZE, and measures p50/p95 of the monthly reach report (the
 last full month) of one house and of the whole municipality:
 
-- through the service functions (`reach.reach` + `publication.published_reach`) in-process, each
+- through the service functions (`reach.reach` and `reach_visitors`, then
+  `publication.published_reach`) in-process, each
   call in a fresh session, rotating over the houses;
 - through `GET /api/v1/stats/reach` over a threaded `werkzeug.serving.make_server`, one
   keep-alive connection, with a bearer token of the demo gemeente user;
@@ -57,7 +58,8 @@ DEMO_PASSWORD = "buurthuis-demo"
 CHUNK = 10_000
 WARMUP = 5
 TARGET_MS = 200.0
-CHANNELS = (("qr", 50), ("tablet", 35), ("tally", 10), ("poster", 5))
+CHANNELS = (("qr", 45), ("tablet", 35), ("tally", 10), ("poster", 5), ("kaart", 5))
+HASHED = ("qr", "poster", "kaart")  # a phone's or a card's keyed hash
 AGES = ("18-29", "30-49", "50-66", "67+", "67+", "0-17", "geen_antwoord")
 
 
@@ -131,7 +133,7 @@ def _visit_rows(
                 if answered and answer >= 0.9
                 else None,
                 "age_group": rng.choice(AGES) if answered else None,
-                "device_hash": rng.choice(devices) if channel in ("qr", "poster") else None,
+                "device_hash": rng.choice(devices) if channel in HASHED else None,
                 "suspicious": rng.random() < 0.02,
                 "suspicious_reason": "",
             }
@@ -248,24 +250,30 @@ def service_series(app: Any, loaded: Loaded, count: int) -> list[Series]:
     from booking.rules.publication import published_comparison, published_reach
     from booking.rules.visit_vocabulary import CHANNELS
     from booking.services import reach
+    from booking.services.reach_visitors import add_house_visitors, scope_visitors
 
     period = Period(*loaded.month)
     ids = [house_id for house_id, _ in loaded.houses]
 
     def one_house(i: int) -> None:
         with app.app_context():
-            counts = reach.reach(period, reach.Scope((ids[i % len(ids)],)))
+            scope = reach.Scope((ids[i % len(ids)],))
+            counts = reach.reach(period, scope)
+            counts.visitors = scope_visitors(period, scope)  # as reach_figures.published does
             published_reach(counts, reach.threshold())
             db.session.remove()
 
     def municipality(_: int) -> None:
         with app.app_context():
-            published_reach(reach.reach(period, reach.Scope()), reach.threshold())
+            counts = reach.reach(period, reach.Scope())
+            counts.visitors = scope_visitors(period, reach.Scope())
+            published_reach(counts, reach.threshold())
             db.session.remove()
 
     def comparison(_: int) -> None:
         with app.app_context():
             rows = reach.reach_per_house(period)
+            add_house_visitors(rows, period)
             published_comparison(period, rows, CHANNELS, reach.threshold())
             db.session.remove()
 

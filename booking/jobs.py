@@ -223,6 +223,7 @@ def apply_retention(now: datetime) -> JobSummary:
         "oude mails verwijderd": report.mails,
         "aankondigingen verstuurd": report.notices,
         "accounts verwijderd": report.accounts,
+        "kaartcodes gewist": report.card_codes,
     }
     return JobSummary("retention", counts)
 

@@ -10,6 +10,8 @@ from flask import Blueprint
 def create_blueprint() -> Blueprint:
     """The blueprint with every route of this area: importing the views attaches them."""
     from kiosk import (  # noqa: F401
+        app_views,
+        card_views,
         confirm_views,
         host_views,
         manage_views,

@@ -45,7 +45,7 @@ class CheckIn:
     counted: bool  # False: the same device was here within SAME_VISIT
 
 
-def _device_hashes(house_id: int, device_id: str, now: datetime) -> list[str]:
+def device_hashes(house_id: int, device_id: str, now: datetime) -> list[str]:
     """The hash to store first, then the hash this device had at the start of the
     `SAME_VISIT` window if the year's key changed since and last year's key still exists."""
     this_year, *earlier_years = device_key_years(now)
@@ -65,7 +65,7 @@ def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
     two simultaneous posts from one phone still count once.
     """
     house_id = place.room.house_id
-    hashed, *earlier_hashes = _device_hashes(house_id, device_id, now)
+    hashed, *earlier_hashes = device_hashes(house_id, device_id, now)
     values = visit_values(place, now, now, device_hash=hashed)
     begin_write()
     if db.session.get_bind().dialect.name == "postgresql":

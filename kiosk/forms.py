@@ -1,4 +1,4 @@
-"""Kiosk forms: pairing code, the optional visitor questions, the host's tally."""
+"""Kiosk forms: pairing code, the optional visitor questions, the host's tally, cards."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from wtforms.validators import NumberRange, Optional
 from booking.forms import Form, one_line, required
 from booking.rules.kiosk_windows import TALLY_MAX
 from booking.rules.visit_vocabulary import AgeGroup, FirstTimeAnswer
+from booking.rules.visitor_cards import PRINT_BATCH_DEFAULT, PRINT_BATCH_MAX, PRINT_BATCH_MIN
 
 AGE_CHOICES = [
     SelectChoice(AgeGroup.tot_18, _l("jonger dan 18")),
@@ -49,3 +50,20 @@ class TallyForm(Form):
 class NewKioskForm(Form):
     room = SelectField(_l("Ruimte waar de tablet staat"), coerce=int)
     name = StringField(_l("Naam van de tablet (niet verplicht)"), validators=[one_line(120)])
+
+
+class PrintCardsForm(Form):
+    count = IntegerField(
+        _l("Aantal kaarten"),
+        default=PRINT_BATCH_DEFAULT,
+        validators=[
+            required(),
+            NumberRange(PRINT_BATCH_MIN, PRINT_BATCH_MAX, _l("Kies 1 tot en met 100 kaarten.")),
+        ],
+    )
+
+
+class BlockCardForm(Form):
+    short_code = StringField(
+        _l("Korte code op de kaart (zoals ABC-DEFG)"), validators=[one_line(20), required()]
+    )

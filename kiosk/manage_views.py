@@ -1,4 +1,5 @@
-"""The beheerder's kiosk page: make a kiosk and show its pairing code, revoke one, posters."""
+"""The beheerder's kiosk page: make a kiosk and show its pairing code, revoke one, posters,
+visitor cards (their own views are kiosk/card_views.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from wtforms import SelectChoice
 
 from booking.models import House, Room
 from booking.rules.permissions import Permission
+from booking.services import visitor_cards
 from booking.services.houses import house_for
 from booking.urls import public_url
 from kiosk import pairing, places, web
 from kiosk.access import managed_room
 from kiosk.blueprint import bp
-from kiosk.forms import NewKioskForm
+from kiosk.forms import BlockCardForm, NewKioskForm, PrintCardsForm
 from kiosk.qr import qr_png, qr_svg
 
 
@@ -25,20 +27,30 @@ def _new_kiosk_form(house: House) -> NewKioskForm:
     return form
 
 
-def _manage_page(house: House, form: NewKioskForm) -> str:
+def manage_page(
+    house: House,
+    form: NewKioskForm | None = None,
+    *,
+    print_form: PrintCardsForm | None = None,
+    block_form: BlockCardForm | None = None,
+) -> str:
+    now = web.now()
     return render_template(
         "kiosk/manage.html",
         house=house,
-        form=form,
+        form=form or _new_kiosk_form(house),
+        print_form=print_form or PrintCardsForm(formdata=None),
+        block_form=block_form or BlockCardForm(formdata=None),
         kiosks=pairing.kiosks_of(house),
-        now=web.now(),
+        batches=visitor_cards.recent_batches(house, now),
+        now=now,
     )
 
 
 @bp.route("/kiosk/beheer/<slug>")
 def manage(slug: str) -> str:
     house = house_for(current_user, slug, Permission.manage_programme)
-    return _manage_page(house, _new_kiosk_form(house))
+    return manage_page(house)
 
 
 @bp.route("/kiosk/beheer/<slug>/nieuw", methods=["POST"])
@@ -46,7 +58,7 @@ def create(slug: str) -> web.Page:
     house = house_for(current_user, slug, Permission.manage_programme)
     form = _new_kiosk_form(house)
     if not form.validate_on_submit():
-        return _manage_page(house, form), 400
+        return manage_page(house, form), 400
     kiosk, code = pairing.create_kiosk(
         current_user, form.room.data, web.now(), form.name.data or ""
     )

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -26,7 +27,7 @@ from booking.models import Booking
 from booking.rules.kiosk_windows import PAIRING_CODE_LENGTH, normalise_code
 from booking.security import public_endpoint
 from booking.urls import public_url
-from kiosk import check_in, pairing, places, tokens, web
+from kiosk import check_in, offline, pairing, places, tokens, web
 from kiosk.blueprint import bp
 from kiosk.counting import running_activity
 from kiosk.forms import PairingForm
@@ -42,7 +43,18 @@ def screen() -> web.Page:
     if kiosk is None:
         return render_template("kiosk/pair.html", form=PairingForm())
     activity = running_activity(kiosk.room, web.now())
-    return render_template("kiosk/screen.html", kiosk=kiosk, now_line=_now_line(activity))
+    keep = offline.shell_may_be_kept(
+        str(get_locale()), WELCOME_LANGUAGE, bool(session.get("_flashes"))
+    )
+    response = make_response(
+        render_template("kiosk/screen.html", kiosk=kiosk, now_line=_now_line(activity))
+    )
+    if keep:  # the service worker may keep this page as the shell for an offline reload
+        response.headers[offline.SHELL_HEADER] = "1"
+    response.headers["Cache-Control"] = "no-store"  # the worker's cache, not the browser's
+    # The visitor card is read with the tablet's camera, on this page only (issue 14).
+    response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+    return response
 
 
 def _now_line(activity: Booking | None) -> str:
@@ -145,10 +157,10 @@ def _tap_of_request() -> tuple[str, datetime | None]:
         data = None
     if not isinstance(data, dict) or not isinstance(data.get("client_id"), str):
         raise InvalidInput("client_id", check_in.BAD_TAP)
-    return data["client_id"], _parse_moment(data.get("tapped_at"))
+    return data["client_id"], parse_moment(data.get("tapped_at"))
 
 
-def _parse_moment(value: object) -> datetime | None:
+def parse_moment(value: object) -> datetime | None:
     if not isinstance(value, str) or len(value) > 40:
         return None
     try:

@@ -12,8 +12,12 @@ from datetime import UTC, datetime
 from flask import current_app, g, request
 from werkzeug.wrappers import Response
 
+from booking.errors import InvalidInput
 from booking.models import Kiosk
+from booking.rules.messages import N_, Message
 from kiosk import pairing
+
+BAD_BODY = Message(N_("Ongeldig verzoek: stuur een JSON-object."))
 
 KIOSK_COOKIE = "bh_kiosk"
 DEVICE_COOKIE = "bh_apparaat"
@@ -35,3 +39,15 @@ def this_kiosk() -> Kiosk | None:
     if "kiosk" not in g:
         g.kiosk = pairing.kiosk_for_credential(request.cookies.get(KIOSK_COOKIE))
     return g.kiosk
+
+
+def json_body() -> dict:
+    """The JSON object a tablet posted; anything else (or `[[[[…` thousands deep, which
+    the parser recurses on) is a bad request of the body as a whole."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidInput("", BAD_BODY)
+    return data

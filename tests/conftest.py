@@ -329,6 +329,34 @@ def make_house(app: Flask) -> Callable[..., HouseRef]:
     return make
 
 
+@contextmanager
+def open_around_the_clock(app: Flask, house_id: int) -> Iterator[None]:
+    """The house open all day every day while the block runs, so a kiosk test counts the
+    same at 3 a.m. as at noon (outside opening hours a visit is flagged, rules/visits.py);
+    the house's own opening hours come back afterwards."""
+    with app.app_context():
+        rows = db.session.scalars(
+            db.select(OpeningHours).where(OpeningHours.house_id == house_id)
+        ).all()
+        kept = [(r.weekday, r.opens, r.closes) for r in rows]
+        for row in rows:
+            db.session.delete(row)
+        db.session.add_all(
+            OpeningHours(house_id=house_id, weekday=d, opens=time(0), closes=time.max)
+            for d in range(7)
+        )
+        db.session.commit()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.execute(db.delete(OpeningHours).where(OpeningHours.house_id == house_id))
+            db.session.add_all(
+                OpeningHours(house_id=house_id, weekday=d, opens=o, closes=c) for d, o, c in kept
+            )
+            db.session.commit()
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., UserRef]:
     counter = iter(range(1, 10_000))

@@ -159,6 +159,7 @@ def _valid_values(world: World) -> dict[str, str]:
         "invoice_id": str(world.invoice_id),
         "kind": "pdf",
         "file_id": "1",
+        "batch_id": "1",
     }
 
 

@@ -35,6 +35,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "public.house": ("GET", "/huizen/{house}", "200 200 200 200 200 200 200"),
     "public.set_language": ("POST", "/taal", "302 302 302 302 302 302 302"),
     "public.healthz": ("GET", "/healthz", "200 200 200 200 200 200 200"),
+    "public.how_we_count": ("GET", "/hoe-we-tellen", "200 200 200 200 200 200 200"),
     "accounts.login": ("GET", "/login", "200 302 302 302 302 302 302"),
     "accounts.logout": ("POST", "/logout", "302 302 302 302 302 302 302"),
     "accounts.register": ("GET", "/registreren", "200 200 200 200 200 200 200"),
@@ -86,6 +87,9 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "kiosk.status": ("GET", "/kiosk/status.json", "401 401 401 401 401 401 401"),
     "kiosk.qr_image": ("GET", "/kiosk/qr.svg", "404 404 404 404 404 404 404"),
     "kiosk.tap": ("POST", "/kiosk/tik", "302 302 302 302 302 302 302"),
+    # the kiosk as an offline web app: public, they hold only the kiosk's own code and names
+    "kiosk.service_worker": ("GET", "/kiosk/sw.js", "200 200 200 200 200 200 200"),
+    "kiosk.manifest": ("GET", "/kiosk/manifest.webmanifest", "200 200 200 200 200 200 200"),
     "kiosk.phone": ("GET", "/k/1.1.nep", "410 410 410 410 410 410 410"),
     "kiosk.poster": ("GET", "/p/1.nep", "404 404 404 404 404 404 404"),
     "kiosk.questions": ("GET", "/k/vragen", "200 200 200 200 200 200 200"),
@@ -95,6 +99,24 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "kiosk.poster_page": ("GET", "/kiosk/poster/{room}", "302 404 404 200 200 404 200"),
     "kiosk.poster_svg": ("GET", "/kiosk/poster/{room}.svg", "302 404 404 200 200 404 200"),
     "kiosk.poster_png": ("GET", "/kiosk/poster/{room}.png", "302 404 404 200 200 404 200"),
+    "kiosk.print_cards": ("POST", "/kiosk/beheer/{house}/kaarten", "302 404 404 302 302 404 302"),
+    "kiosk.card_sheet": (
+        "GET",
+        "/kiosk/beheer/{house}/kaarten/999",
+        "302 404 404 404 404 404 404",
+    ),
+    "kiosk.card_sheet_pdf_file": (
+        "GET",
+        "/kiosk/beheer/{house}/kaarten/999.pdf",
+        "302 404 404 404 404 404 404",
+    ),
+    "kiosk.block_card": (
+        "POST",
+        "/kiosk/beheer/{house}/kaarten/blokkeren",
+        "302 404 404 400 400 404 400",
+    ),
+    "kiosk.card_info": ("GET", "/kaart/ABCDEFGHIJKLMNOPQRST", "200 200 200 200 200 200 200"),
+    "kiosk.card_read": ("POST", "/kiosk/kaart", "401 401 401 401 401 401 401"),
     "api.create_kiosk": ("POST", "/api/v1/kiosks", "401 415 415 415 415 415 415"),
     # beheer (booking issue)
     "beheer.bookings_overview": ("GET", "/beheer/{house}/boekingen", "302 404 404 200 200 404 200"),

@@ -34,6 +34,12 @@ def stats_reach() -> Response:
         by_area=shown.by_area,
         by_age=shown.by_age,
         by_day={day.isoformat(): cell for day, cell in shown.by_day.items()},
+        visitors={
+            "distinct": shown.visitors.distinct,
+            "returning": shown.visitors.returning,
+            "new_this_year": shown.visitors.new,
+            "exact": shown.visitors.exact,
+        },
     )
 
 
@@ -42,6 +48,18 @@ _CELL: dict[str, Any] = {
     "description": 'A count, or "<5" (1 up to the threshold) or "x" (hidden so a "<5" '
     "cannot be recomputed from the total).",
 }
+
+
+def _group_cells(keys: tuple[str, ...], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "required": list(keys),
+        "additionalProperties": False,
+        "properties": {k: {"$ref": "#/components/schemas/StatsCell"} for k in keys},
+    }
+
+
 _CELLS = {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/StatsCell"}}
 
 add_paths(
@@ -96,6 +114,7 @@ add_paths(
                 "by_area",
                 "by_age",
                 "by_day",
+                "visitors",
             ],
             "properties": {
                 "visits": {"type": "integer"},
@@ -109,6 +128,30 @@ add_paths(
                 "by_area": {**_CELLS, "description": "area names, elders, geen_antwoord, onbekend"},
                 "by_age": {**_CELLS, "description": "0-17 ... 67+, geen_antwoord, onbekend"},
                 "by_day": {**_CELLS, "description": "every day of the period, ISO date keys"},
+                "visitors": {"$ref": "#/components/schemas/ReachVisitors"},
+            },
+        },
+        "ReachVisitors": {
+            "type": "object",
+            "description": "Distinct visitors counted from keyed hashes (a phone's cookie, "
+            "a visitor card's code; per house and reporting year), suppressed with the rest. "
+            "telefoon + kaart of `distinct` add up to distinct_devices.",
+            "required": ["distinct", "returning", "new_this_year", "exact"],
+            "additionalProperties": False,
+            "properties": {
+                "distinct": _group_cells(("telefoon", "kaart"), "distinct hashes in the period"),
+                "returning": _group_cells(
+                    ("telefoon", "kaart", "totaal"), "hashes seen on two or more days"
+                ),
+                "new_this_year": _group_cells(
+                    ("telefoon", "kaart", "totaal"),
+                    "hashes whose first visit of their reporting year is in the period",
+                ),
+                "exact": {
+                    "type": "boolean",
+                    "description": "false when days kept only as daily roll-ups were added: "
+                    "distinct is then an upper bound, returning and new count raw visits only",
+                },
             },
         },
     },

@@ -14,7 +14,15 @@ from booking.models.houses import (
     ServedArea,
 )
 from booking.models.invoicing import HouseInvoicing, Invoice, InvoiceCounter, InvoiceLine, Payment
-from booking.models.kiosk import DeviceHashKey, HostNote, Kiosk, Visit, VisitDailyRollup
+from booking.models.kiosk import (
+    DeviceHashKey,
+    HostNote,
+    Kiosk,
+    Visit,
+    VisitDailyRollup,
+    VisitorCard,
+    VisitorCardBatch,
+)
 from booking.models.operations import AuditEntry, FeedToken, JobRun, OutboxAttachment, OutboxMail
 from booking.models.organisations import Organisation, OrganisationContact
 from booking.models.series import BookingSeries
@@ -53,5 +61,7 @@ __all__ = [
     "User",
     "Visit",
     "VisitDailyRollup",
+    "VisitorCard",
+    "VisitorCardBatch",
     "utcnow",
 ]

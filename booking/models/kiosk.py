@@ -77,7 +77,7 @@ class Visit(Base):
         # report reads, so a report is an index range scan that never visits the table
         # (bench/stats_bench.py). It also serves the burst count of a check-in.
         Index("ix_visit_reach", *REACH_INDEX_COLUMNS),
-        Index("ix_visit_house_device", "house_id", "device_hash", "visited_at"),
+        Index("ix_visit_house_device", "house_id", "device_hash", "visited_at", "suspicious"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,6 +135,38 @@ class DeviceHashKey(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class VisitorCardBatch(Base):
+    """One printed sheet of visitor cards. Its plain codes live on its cards for
+    `PRINTABLE_FOR` (booking/rules/visitor_cards.py), so the sheet can be printed again."""
+
+    __tablename__ = "visitor_card_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    house_id: Mapped[int] = mapped_column(ForeignKey("house.id"), index=True)
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class VisitorCard(Base):
+    """An anonymous printed card: a hash of its code, a short code to block it by.
+
+    Nothing about who got it. `plain_code` is kept only while its sheet may be printed
+    again and erased afterwards (lazily when read, and by the retention job).
+    """
+
+    __tablename__ = "visitor_card"
+    __table_args__ = (UniqueConstraint("house_id", "short_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    house_id: Mapped[int] = mapped_column(ForeignKey("house.id"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("visitor_card_batch.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    short_code: Mapped[str] = mapped_column(String(12))
+    plain_code: Mapped[str | None] = mapped_column(String(32))
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class HostNote(Base):

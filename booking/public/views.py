@@ -47,3 +47,10 @@ def healthz() -> tuple[Response, int]:
     except Exception:
         return jsonify(status="fout", database="onbereikbaar"), 503
     return jsonify(status="ok", database="ok"), 200
+
+
+@bp.route("/hoe-we-tellen")
+@public_endpoint
+def how_we_count() -> str:
+    """How the reach figures are counted, in plain Dutch, with the gemeente's settings."""
+    return render_template("public/how_we_count.html", policy=houses.policy())

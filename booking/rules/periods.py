@@ -28,6 +28,19 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _OUT_OF_RANGE = Message(N_("Kies een datum tussen 2000 en 2100."))
 
 
+def summer_time_utc(year: int) -> tuple[datetime, datetime]:
+    """[start, end) of Amsterdam's summer time in `year`, in UTC: 01:00 UTC on the last
+    Sundays of March and October (the EU rule since 1996). The statistics' SQL compares a
+    stored moment with these two instants instead of working the rule out per row."""
+
+    def last_sunday_0100(month: int) -> datetime:
+        last = date(year, month, 31)
+        last -= timedelta(days=(last.weekday() + 1) % 7)
+        return datetime.combine(last, time(1), UTC)
+
+    return last_sunday_0100(3), last_sunday_0100(10)
+
+
 @dataclass(frozen=True)
 class Period:
     """Amsterdam dates, both inclusive."""

@@ -24,7 +24,14 @@ from fractions import Fraction
 
 from booking.rules import suppression
 from booking.rules.periods import Period
-from booking.rules.reach_counts import HOUR_COLUMNS, HouseReach, Reach
+from booking.rules.reach_counts import (
+    HOUR_COLUMNS,
+    TOTAL,
+    VISITOR_GROUPS,
+    HouseReach,
+    Reach,
+    VisitorCounts,
+)
 from booking.rules.suppression import Cell
 
 
@@ -42,6 +49,57 @@ class _Cells:
 
     def relate(self, *groups: Iterable[int]) -> None:
         self.lines.append([index for group in groups for index in group])
+
+
+# Distinct, returning and new visitors ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownVisitors:
+    """Visitors after suppression. `distinct` has a cell per group (telefoon, kaart),
+    their total is public (the distinct devices); `returning` and `new` have a cell per
+    group and one for their total ("totaal"), all cells count, "<5" or "x"."""
+
+    distinct: dict[str, Cell]
+    distinct_total: int
+    returning: dict[str, Cell]
+    new: dict[str, Cell]
+    exact: bool
+
+
+def _add_visitors(cells: _Cells, counts: VisitorCounts) -> tuple[list[int], list[int], list[int]]:
+    """The visitor cells of one scope and their relations: the groups' distinct visitors
+    add up to the public distinct total; returning and new each add up to their own
+    total, which is itself a cell."""
+    distinct = cells.add(counts.distinct[g] for g in VISITOR_GROUPS)
+    cells.relate(distinct)
+    returning = cells.add([*(counts.returning[g] for g in VISITOR_GROUPS), counts.returning_total])
+    cells.relate(returning)
+    new = cells.add([*(counts.new[g] for g in VISITOR_GROUPS), counts.new_total])
+    cells.relate(new)
+    return distinct, returning, new
+
+
+def _shown_visitors(
+    counts: VisitorCounts, shown: Sequence[Cell], indices: tuple[list[int], list[int], list[int]]
+) -> ShownVisitors:
+    distinct, returning, new = indices
+    keys = (*VISITOR_GROUPS, TOTAL)
+    return ShownVisitors(
+        distinct={g: shown[i] for g, i in zip(VISITOR_GROUPS, distinct, strict=True)},
+        distinct_total=counts.distinct_total,
+        returning={k: shown[i] for k, i in zip(keys, returning, strict=True)},
+        new={k: shown[i] for k, i in zip(keys, new, strict=True)},
+        exact=counts.exact,
+    )
+
+
+def published_visitors(counts: VisitorCounts, threshold: int) -> ShownVisitors:
+    """The visitor figures on their own (a publication with no other breakdown)."""
+    cells = _Cells()
+    indices = _add_visitors(cells, counts)
+    shown = suppression.suppress_lines(cells.values, cells.lines, threshold)
+    return _shown_visitors(counts, shown, indices)
 
 
 # One scope -----------------------------------------------------------------------------------
@@ -66,6 +124,7 @@ class ShownReach:
     by_day: dict[date, Cell]
     trend: list[tuple[date, Cell]]
     weekly: bool
+    visitors: ShownVisitors
 
 
 def _relate_weeks(
@@ -111,6 +170,7 @@ def published_reach(counts: Reach, threshold: int) -> ShownReach:
         cells.relate([weekday[w]], [i for i, d in zip(day, days, strict=True) if d.weekday() == w])
     for h in range(hours):
         cells.relate([hour[h]], [grid[w][h] for w in range(7)])
+    visitors = _add_visitors(cells, counts.visitors)
     shown = suppression.suppress_lines(cells.values, cells.lines, threshold)
 
     def pick(indices: Sequence[int]) -> list[Cell]:
@@ -138,6 +198,7 @@ def published_reach(counts: Reach, threshold: int) -> ShownReach:
         by_day=dict(zip(days, day_cells, strict=True)),
         trend=trend,
         weekly=counts.period.weekly,
+        visitors=_shown_visitors(counts.visitors, shown, visitors),
     )
 
 
@@ -150,6 +211,7 @@ class ShownHouseRow:
     first_visits: Cell
     from_vulnerable: Cell
     by_channel: dict[str, Cell]
+    visitors: ShownVisitors
 
     def share(self, channel: str) -> Fraction | None:
         """The channel's share of the house's visits, only where its count is shown."""
@@ -170,6 +232,23 @@ class ShownComparison:
     first_visits: Cell
     from_vulnerable: Cell
     by_channel: dict[str, Cell]
+    visitors: ShownVisitors
+
+
+def summed_visitors(parts: Iterable[VisitorCounts]) -> VisitorCounts:
+    """The visitors of several houses together: hashes are keyed per house, so a phone
+    or card in two houses is two visitors, as for the distinct devices."""
+    total = VisitorCounts()
+    for part in parts:
+        for mine, theirs in (
+            (total.distinct, part.distinct),
+            (total.returning, part.returning),
+            (total.new, part.new),
+        ):
+            for group in VISITOR_GROUPS:
+                mine[group] += theirs[group]
+        total.exact = total.exact and part.exact
+    return total
 
 
 def published_comparison(
@@ -194,6 +273,12 @@ def published_comparison(
     cells.relate(channel_total)
     cells.relate(first_total, first)
     cells.relate(vulnerable_total, vulnerable)
+    house_visitors = [_add_visitors(cells, r.visitors) for r in rows]
+    all_visitors = summed_visitors(r.visitors for r in rows)
+    gemeente_visitors = _add_visitors(cells, all_visitors)
+    for f, total_part in enumerate(gemeente_visitors):  # distinct, returning, new
+        for k, total_index in enumerate(total_part):  # a column of houses and its total
+            cells.relate([total_index], [indices[f][k] for indices in house_visitors])
     shown = suppression.suppress_lines(cells.values, cells.lines, threshold)
     return ShownComparison(
         period=period,
@@ -204,6 +289,7 @@ def published_comparison(
                 first_visits=shown[first[i]],
                 from_vulnerable=shown[vulnerable[i]],
                 by_channel={c: shown[grid[i][k]] for k, c in enumerate(channels)},
+                visitors=_shown_visitors(r.visitors, shown, house_visitors[i]),
             )
             for i, r in enumerate(rows)
         ],
@@ -213,6 +299,7 @@ def published_comparison(
         first_visits=shown[first_total[0]],
         from_vulnerable=shown[vulnerable_total[0]],
         by_channel={c: shown[channel_total[k]] for k, c in enumerate(channels)},
+        visitors=_shown_visitors(all_visitors, shown, gemeente_visitors),
     )
 
 
@@ -231,3 +318,23 @@ def published_first_visits(
     if not with_total:
         return [suppression.suppress_cell(v, threshold) for v in values]
     return suppression.suppress_line([*values, sum(values)], threshold)
+
+
+def published_house_visitors(
+    parts: Sequence[VisitorCounts], threshold: int, *, with_total: bool
+) -> tuple[list[ShownVisitors], ShownVisitors | None]:
+    """The visitors of each house (the rendement), and of all of them when the total is
+    shown, protected together: each house's groups and each column with its total."""
+    cells = _Cells()
+    houses = [_add_visitors(cells, part) for part in parts]
+    total = summed_visitors(parts) if with_total else None
+    total_indices = _add_visitors(cells, total) if total is not None else None
+    if total_indices is not None:
+        for f, total_part in enumerate(total_indices):
+            for k, total_index in enumerate(total_part):
+                cells.relate([total_index], [indices[f][k] for indices in houses])
+    shown = suppression.suppress_lines(cells.values, cells.lines, threshold)
+    return (
+        [_shown_visitors(p, shown, i) for p, i in zip(parts, houses, strict=True)],
+        _shown_visitors(total, shown, total_indices) if total and total_indices else None,
+    )

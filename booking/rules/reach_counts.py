@@ -23,6 +23,46 @@ UNKNOWN = "onbekend"
 UNKNOWN_HOUR = 24  # the column of rolled-up visits, whose hour is not kept
 HOUR_COLUMNS = 25
 
+PHONE = "telefoon"
+CARD = "kaart"
+VISITOR_GROUPS = (PHONE, CARD)
+"""Distinct visitors by how they are recognised: a phone (qr, poster: a keyed hash of its
+cookie) or a printed visitor card (kaart: a keyed hash of its code)."""
+TOTAL = "totaal"
+
+
+def _zeros() -> dict[str, int]:
+    return dict.fromkeys(VISITOR_GROUPS, 0)
+
+
+@dataclass
+class VisitorCounts:
+    """Distinct, returning and new-this-year visitors per group, before suppression.
+
+    `distinct`: distinct keyed hashes; `returning`: hashes seen on two or more Amsterdam
+    days within the period; `new`: hashes whose first counted visit of their reporting
+    year falls inside the period. `exact` is False when days only kept as daily roll-ups
+    were added: their distinct counts are an upper bound, and returning and new visitors
+    are then counted over the raw visits only.
+    """
+
+    distinct: dict[str, int] = field(default_factory=_zeros)
+    returning: dict[str, int] = field(default_factory=_zeros)
+    new: dict[str, int] = field(default_factory=_zeros)
+    exact: bool = True
+
+    @property
+    def distinct_total(self) -> int:
+        return sum(self.distinct.values())
+
+    @property
+    def returning_total(self) -> int:
+        return sum(self.returning.values())
+
+    @property
+    def new_total(self) -> int:
+        return sum(self.new.values())
+
 
 @dataclass
 class Reach:
@@ -38,6 +78,7 @@ class Reach:
     by_age: dict[str, int] = field(default_factory=dict)
     weekday_hour: list[list[int]] = field(default_factory=list)  # 7 x 25 (last: unknown)
     by_day: dict[date, int] = field(default_factory=dict)
+    visitors: VisitorCounts = field(default_factory=VisitorCounts)
 
     @property
     def by_weekday(self) -> list[int]:
@@ -78,6 +119,7 @@ class HouseReach:
     first_visits: int = 0
     from_vulnerable: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)  # every channel, in order
+    visitors: VisitorCounts = field(default_factory=VisitorCounts)
 
     def add(self, channel: str, first: bool, vulnerable: bool, count: int) -> None:
         """Count `count` visits of one channel and answer combination."""

@@ -79,6 +79,9 @@ class SuspicionReason(StrEnum):
     piek_ruimte_qr = "piek_ruimte_qr"  # a burst of QR check-ins in one room
     piek_ruimte_tablet = "piek_ruimte_tablet"  # a burst of taps in one room
     piek_ruimte_poster = "piek_ruimte_poster"  # a burst of poster check-ins in one room
+    piek_ruimte_kaart = "piek_ruimte_kaart"  # a burst of card reads in one room
+    kaart_onbekend = "kaart_onbekend"  # a card this house never printed
+    kaart_geblokkeerd = "kaart_geblokkeerd"  # a card that was blocked (lost or misused)
 
 
 ROOM_BURST_REASONS = MappingProxyType(
@@ -86,6 +89,7 @@ ROOM_BURST_REASONS = MappingProxyType(
         Channel.qr: SuspicionReason.piek_ruimte_qr,
         Channel.tablet: SuspicionReason.piek_ruimte_tablet,
         Channel.poster: SuspicionReason.piek_ruimte_poster,
+        Channel.kaart: SuspicionReason.piek_ruimte_kaart,
     }
 )
 """The reason of a burst per room and channel, for every channel that has a limit."""

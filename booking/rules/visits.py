@@ -41,6 +41,10 @@ The limits, per room and channel, and why:
   unusual, and the 60 check-ins in 11 seconds that were reported count 10. A real large
   group at a poster loses nothing for good: its visits are flagged, not refused, and a
   host can count a group with a tally instead.
+- `kaart`, 30: a card is held to the camera one at a time and read in a second or two,
+  like a tap; the same card twice within three hours counts once anyway, so a burst is
+  many *different* cards, which only someone with a stack of them can show. Unknown and
+  blocked cards are flagged for their own reason (booking/rules/visitor_cards.py).
 - `tally` (a host's +N) is never flagged: it is a count by a signed-in person, not a
   device that may be misused, and a +N after closing time must show in today's count.
   Its visits do not count towards the tablet's or the phones' limits either.
@@ -55,7 +59,9 @@ from booking.rules.visit_vocabulary import ROOM_BURST_REASONS, Channel, Suspicio
 
 BURST_WINDOW = timedelta(seconds=60)
 KIOSK_BURST_SIZE = 30
-ROOM_BURST_LIMITS = MappingProxyType({Channel.tablet: 30, Channel.qr: 30, Channel.poster: 10})
+ROOM_BURST_LIMITS = MappingProxyType(
+    {Channel.tablet: 30, Channel.qr: 30, Channel.poster: 10, Channel.kaart: 30}
+)
 ROOM_BURST_COUNT_CAP = max(ROOM_BURST_LIMITS.values())
 """The highest of the default limits above."""
 BURST_COUNT_CAP = 200
@@ -86,14 +92,18 @@ class BurstLimits:
     tablet: int = ROOM_BURST_LIMITS[Channel.tablet]
     qr: int = ROOM_BURST_LIMITS[Channel.qr]
     poster: int = ROOM_BURST_LIMITS[Channel.poster]
+    kaart: int = ROOM_BURST_LIMITS[Channel.kaart]  # not (yet) a policy setting
 
     def room(self, channel: str) -> int | None:
         """The limit per room of a channel; None for a channel that is never a burst."""
         if channel not in ROOM_BURST_LIMITS:
             return None
-        return {Channel.tablet: self.tablet, Channel.qr: self.qr, Channel.poster: self.poster}[
-            Channel(channel)
-        ]
+        return {
+            Channel.tablet: self.tablet,
+            Channel.qr: self.qr,
+            Channel.poster: self.poster,
+            Channel.kaart: self.kaart,
+        }[Channel(channel)]
 
 
 DEFAULT_LIMITS = BurstLimits()

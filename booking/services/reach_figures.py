@@ -31,6 +31,7 @@ from booking.services import houses
 from booking.services.activities import activities, house_booking, house_room
 from booking.services.host_notes import NoteView, notes
 from booking.services.reach import Scope, parse_period, reach, reach_per_house, threshold
+from booking.services.reach_visitors import add_house_visitors, scope_visitors
 
 # Which houses ------------------------------------------------------------------------------
 
@@ -84,7 +85,9 @@ def _check_scope(actor: User, scope: Scope) -> None:
 def published(actor: User, period: Period, scope: Scope) -> ShownReach:
     """The figures of one scope, suppressed as one publication."""
     _check_scope(actor, scope)
-    return published_reach(reach(period, scope), threshold())
+    counts = reach(period, scope)
+    counts.visitors = scope_visitors(period, scope)
+    return published_reach(counts, threshold())
 
 
 # One house ---------------------------------------------------------------------------------
@@ -186,6 +189,7 @@ def comparison(actor: User, period: Period, *, include_suspicious: bool) -> Show
     """The gemeente's comparison of all houses, protected as one table."""
     check_all_houses(actor)
     rows = reach_per_house(period, include_suspicious=include_suspicious)
+    add_house_visitors(rows, period, include_suspicious=include_suspicious)
     return published_comparison(period, rows, CHANNELS, threshold())
 
 

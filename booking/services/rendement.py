@@ -23,12 +23,18 @@ from booking.models import Booking, House, Invoice, InvoiceLine, Payment, Room, 
 from booking.rules.invoices import InvoiceKind, InvoiceStatus
 from booking.rules.periods import Period
 from booking.rules.permissions import Permission
-from booking.rules.publication import published_first_visits
+from booking.rules.publication import (
+    ShownVisitors,
+    published_first_visits,
+    published_house_visitors,
+)
+from booking.rules.reach_counts import VisitorCounts
 from booking.rules.statuses import PriorityClass, TariffGroup
 from booking.rules.suppression import Cell
 from booking.services import houses
 from booking.services.activities import COUNTED_STATUSES
 from booking.services.reach import reach_per_house, threshold
+from booking.services.reach_visitors import add_house_visitors
 
 
 @dataclass
@@ -49,6 +55,7 @@ class Rendement:
     distinct_devices: int = 0
     devices_exact: bool = True
     first_visits: int = 0  # never shown as it is: see RendementOverview
+    visitors: VisitorCounts = field(default_factory=VisitorCounts)  # idem
     invoiced_cents: int = 0  # finalised invoices less credit notes, by booking date
     paid_cents: int = 0  # payments received in the period
     slug: str = ""
@@ -124,8 +131,11 @@ def rendement(period: Period, house_ids: Sequence[int] | None = None) -> list[Re
         row.charged_cents += amount
         row.given_away_cents += list_price - amount
     _add_invoices(result, start, end, period)
-    for house in reach_per_house(period, list(result)):
+    reached = reach_per_house(period, list(result))
+    add_house_visitors(reached, period)
+    for house in reached:
         row = result[house.house_id]
+        row.visitors = house.visitors
         row.visits, row.first_visits = house.visits, house.first_visits
         row.distinct_devices, row.devices_exact = house.distinct_devices, house.devices_exact
     return [result[h.id] for h in chosen]
@@ -180,6 +190,8 @@ class RendementOverview:
     rows: list[tuple[Rendement, Cell]]
     total: tuple[Rendement, Cell] | None  # all houses together, on the gemeente's page
     with_invoices: bool = False  # invoiced and paid: for who manages invoices only
+    visitors: list[ShownVisitors] = field(default_factory=list)  # per row, in order
+    total_visitors: ShownVisitors | None = None
 
 
 def overview(actor: User, house: House | None, period: Period) -> RendementOverview:
@@ -195,7 +207,12 @@ def overview(actor: User, house: House | None, period: Period) -> RendementOverv
     first = published_first_visits(
         [r.first_visits for r in rows], limit, with_total=total is not None
     )
+    visitors, total_visitors = published_house_visitors(
+        [r.visitors for r in rows], limit, with_total=total is not None
+    )
     return RendementOverview(
+        visitors=visitors,
+        total_visitors=total_visitors,
         period=period,
         threshold=limit,
         rows=list(zip(rows, first, strict=False)),

@@ -20,6 +20,9 @@ Staff are never deleted here: a house or the gemeente takes their roles away fir
 their accounts are the houses' business. A deactivated account is left alone too: its
 owner cannot log in to answer a notice, and the gemeente deactivated it on purpose.
 
+**Visitor card codes** printed more than a day ago lose their plain code (only the hash
+stays, services/visitor_cards.py), so a printed sheet cannot be printed again later.
+
 Two runs at one moment are harmless: the whole run holds SQLite's write lock or a
 transaction-scoped advisory lock on PostgreSQL, so the second waits and then finds nothing
 left to do; the notice is claimed by a compare-and-set update and its mail has a dedupe
@@ -48,7 +51,7 @@ from booking.rules.audit import AuditAction, AuditObject
 from booking.rules.messages import TEXT_REASON_PREFIX
 from booking.rules.permissions import Role
 from booking.rules.statuses import ACTIVE_STATUSES
-from booking.services import audit
+from booking.services import audit, visitor_cards
 from booking.services.houses import policy
 from booking.services.my_account.deletion import erase_account
 
@@ -78,6 +81,7 @@ class RetentionReport:
     mails: int = 0
     notices: int = 0
     accounts: int = 0
+    card_codes: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -86,6 +90,7 @@ class RetentionReport:
             "old_mails_removed": self.mails,
             "notices_sent": self.notices,
             "accounts_deleted": self.accounts,
+            "card_codes_erased": self.card_codes,
         }
 
 
@@ -129,7 +134,8 @@ def apply_retention(now: datetime) -> RetentionReport:
     settings = policy()
     bookings, reasons, mails = scrub_old_bookings(now, settings.booking_retention_years)
     notices, accounts = handle_unused_accounts(now, settings.account_inactivity_months)
-    report = RetentionReport(bookings, reasons, mails, notices, accounts)
+    card_codes = visitor_cards.erase_printable_codes(now)
+    report = RetentionReport(bookings, reasons, mails, notices, accounts, card_codes)
     if any(report.counts().values()):
         audit.record(
             AuditAction.retention_applied,

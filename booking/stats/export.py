@@ -60,6 +60,7 @@ def reach_csv(place: str, filters: str, shown: ShownReach) -> str:
         (_("totaal"), devices, str(shown.distinct_devices)),
         (_("totaal"), _("eerste bezoek"), _cell(shown.first_visits)),
     ]
+    rows += [(_("bezoekers"), label, _cell(v)) for label, v in labels.visitor_rows(shown.visitors)]
     rows += [(_("kanaal"), labels.channel_label(k), _cell(v)) for k, v in shown.by_channel.items()]
     rows += [(_("wijk of kern"), labels.area_label(k), _cell(v)) for k, v in shown.by_area.items()]
     rows += [(_("leeftijd"), labels.age_label(k), _cell(v)) for k, v in shown.by_age.items()]
@@ -109,6 +110,7 @@ def comparison_csv(comparison: ShownComparison) -> str:
         _("eerste bezoek"),
         _("uit kwetsbare wijken en kernen"),
         *(labels.channel_short_label(c) for c in CHANNELS),
+        *labels.visitor_column_names(),
     )
     rows = [
         (
@@ -122,6 +124,7 @@ def comparison_csv(comparison: ShownComparison) -> str:
             _cell(row.first_visits),
             _cell(row.from_vulnerable),
             *(_cell(row.by_channel[c]) for c in CHANNELS),
+            *(_cell(v) for _n, v in labels.visitor_columns(row.visitors)),
         )
         for row in comparison.rows
     ]
@@ -137,6 +140,7 @@ def comparison_csv(comparison: ShownComparison) -> str:
             _cell(comparison.first_visits),
             _cell(comparison.from_vulnerable),
             *(_cell(comparison.by_channel[c]) for c in CHANNELS),
+            *(_cell(v) for _n, v in labels.visitor_columns(comparison.visitors)),
         )
     )
     return _csv(header, rows)
@@ -160,12 +164,14 @@ def rendement_csv(found: RendementOverview) -> str:
         _("unieke apparaten"),
         _("eerste bezoek"),
         _("kwijtgescholden huur per bezoek"),
+        *labels.visitor_column_names(),
     )
     period = found.period
     lines = [*found.rows, found.total] if found.total is not None else list(found.rows)
     total = found.total[0] if found.total is not None else None
+    visitors = [*found.visitors, found.total_visitors] if found.total else found.visitors
     out = []
-    for row, first in lines:
+    for (row, first), shown in zip(lines, visitors, strict=True):
         share = row.class1_share
         per_visit = row.given_away_per_visit_cents
         out.append(
@@ -188,6 +194,7 @@ def rendement_csv(found: RendementOverview) -> str:
                 str(row.distinct_devices),
                 _cell(first),
                 "—" if per_visit is None else decimal_comma(per_visit),
+                *(_cell(v) for _n, v in labels.visitor_columns(shown)),
             )
         )
     return _csv(header, out)

@@ -16,7 +16,16 @@ from flask_babel import gettext as _
 
 from booking.i18n import euro, fmt_date, weekday_name
 from booking.rules.periods import Period
-from booking.rules.reach_counts import AREA_ELSEWHERE, AREA_NO_ANSWER, UNKNOWN, UNKNOWN_HOUR
+from booking.rules.publication import ShownVisitors
+from booking.rules.reach_counts import (
+    AREA_ELSEWHERE,
+    AREA_NO_ANSWER,
+    CARD,
+    PHONE,
+    TOTAL,
+    UNKNOWN,
+    UNKNOWN_HOUR,
+)
 from booking.rules.suppression import Cell
 from booking.rules.visit_vocabulary import AgeGroup, Channel
 
@@ -127,3 +136,37 @@ def hours(seconds: int) -> str:
 
 def money(cents: int | None) -> str:
     return "—" if cents is None else euro(cents)
+
+
+COUNTED = "geteld"
+SELF_REPORTED = "zelf_opgegeven"
+
+
+def kind_label(kind: str) -> str:
+    """Which kind a figure is: counted by the system, or answered by the visitor."""
+    return _("zelf opgegeven") if kind == SELF_REPORTED else _("geteld")
+
+
+def visitor_rows(shown: ShownVisitors) -> list[tuple[str, Cell]]:
+    """The visitor figures in the order of the page and the CSV, with their names."""
+    return [
+        (_("Unieke bezoekers met een telefoon"), shown.distinct[PHONE]),
+        (_("Unieke bezoekers met een bezoekerskaart"), shown.distinct[CARD]),
+        (_("Terugkerende bezoekers met een telefoon"), shown.returning[PHONE]),
+        (_("Terugkerende bezoekers met een bezoekerskaart"), shown.returning[CARD]),
+        (_("Terugkerende bezoekers samen"), shown.returning[TOTAL]),
+        (_("Nieuw dit jaar met een telefoon"), shown.new[PHONE]),
+        (_("Nieuw dit jaar met een bezoekerskaart"), shown.new[CARD]),
+        (_("Nieuw dit jaar samen"), shown.new[TOTAL]),
+    ]
+
+
+def visitor_column_names() -> list[str]:
+    """The short column heads of the visitor figures in a table of houses."""
+    return [_("Unieke telefoons"), _("Unieke kaarten"), _("Terugkerend"), _("Nieuw dit jaar")]
+
+
+def visitor_columns(shown: ShownVisitors) -> list[tuple[str, Cell]]:
+    """The short columns of a table of houses (comparison, rendement)."""
+    cells = [shown.distinct[PHONE], shown.distinct[CARD], shown.returning[TOTAL], shown.new[TOTAL]]
+    return list(zip(visitor_column_names(), cells, strict=True))

@@ -61,6 +61,9 @@ def _formatting() -> dict[str, Any]:
         "week_label": labels.week_label,
         "period_label": labels.period_label,
         "weekday_label": labels.weekday_label,
+        "visitor_rows": labels.visitor_rows,
+        "visitor_columns": labels.visitor_columns,
+        "visitor_column_names": labels.visitor_column_names,
     }
 
 

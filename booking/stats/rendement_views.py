@@ -65,6 +65,8 @@ def _rendement_page(house: House | None, form: PeriodForm) -> Page:
         period=found.period,
         rows=found.rows,
         total=found.total,
+        visitors=found.visitors,
+        total_visitors=found.total_visitors,
         csv_url=url_for(endpoint + "_csv", **slug, **dates),
         reach_url=reach_url,
         house_slugs={r.house_id: r.slug for r, _ in found.rows},

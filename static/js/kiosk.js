@@ -55,6 +55,17 @@
     online.classList.toggle("is-offline", !isOnline);
   }
 
+  // A queued visit is a tap, or a card read (kiosk-card.js) that says where it goes.
+  function send(item) {
+    const { url, ...body } = item;
+    return fetch(url || tapUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+
   let flushing = false;
   async function flush() {
     if (flushing) return;
@@ -63,12 +74,7 @@
       for (const tap of await queued()) {
         let response;
         try {
-          response = await fetch(tapUrl, {
-            method: "POST",
-            credentials: "same-origin",
-            headers: { "Content-Type": "application/json", Accept: "application/json" },
-            body: JSON.stringify(tap),
-          });
+          response = await send(tap);
         } catch (networkError) {
           setOnline(false);
           return;
@@ -93,7 +99,8 @@
   }
 
   let resetTimer = null;
-  function showThanks() {
+  function showThanks(text) {
+    thanks.textContent = typeof text === "string" ? text : thanks.dataset.thanks;
     thanks.hidden = false;
     root.classList.add("is-thanking");
     clearTimeout(resetTimer);
@@ -126,6 +133,11 @@
       if (response.status === 401) { window.location.reload(); return; }
       if (!response.ok) { setOnline(false); return; }  // e.g. 503 while the database is away
       const status = await response.json();
+      if (status.offline) {  // the service worker's last status: the network is away
+        setOnline(false);
+        if (status.now_line) now.textContent = status.now_line;
+        return;
+      }
       setOnline(true);
       qr.src = status.qr_src;
       now.textContent = status.now_line;  // also when the activity has ended
@@ -155,8 +167,10 @@
   window.addEventListener("offline", () => setOnline(false));
   setOnline(navigator.onLine);
   stayAwake();
-  flush();
+  refresh();  // also learns at once whether the network is there (and then flushes)
   setInterval(refresh, QR_REFRESH_MS);
   setInterval(flush, 15000);
+  // What the card reader (kiosk-card.js) shares with the tap: the queue and the thanks.
+  window.buurthuisKiosk = { uuid, enqueue, dequeue, send, flush, setOnline, showThanks, stillHere };
   root.dataset.ready = "true";  // the tap is now counted by script (tests wait for this)
 })();

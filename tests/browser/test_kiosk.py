@@ -8,11 +8,12 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import zxingcpp
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select
 
 from booking.extensions import db
@@ -39,24 +40,38 @@ def visits(app) -> int:
         )
 
 
-@pytest.fixture(scope="module")
-def tablet(browser: Browser, live_app):
-    """A beheerder makes a kiosk; the tablet scans the pairing QR and pairs itself."""
+def pair_tablet(
+    browser: Browser, live_app, staff: Page | None = None, **context_args: Any
+) -> tuple[BrowserContext, Page]:
+    """A beheerder makes a kiosk for the huiskamer; a new tablet context scans the pairing
+    QR and pairs itself. `staff`, a beheerder's page, is reused when given."""
     base = live_app.config["LIVE_URL"]
-    staff = browser.new_page(locale="nl-NL")
-    log_in(staff, base, BEHEERDER)
+    own_staff = staff is None
+    if staff is None:
+        staff = browser.new_page(locale="nl-NL")
+        log_in(staff, base, BEHEERDER)
     staff.goto(f"{base}/kiosk/beheer/{HOUSE}")
     staff.get_by_label("Ruimte waar de tablet staat").select_option(label="Huiskamer")
     staff.get_by_role("button", name="Maak een koppelcode").click()
     pairing_url = decode_qr(staff.locator(".pair-qr svg").screenshot())
     assert pairing_url.startswith(f"{base}/kiosk/koppelen/")
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    if own_staff:
+        staff.close()
+    context = browser.new_context(
+        **{"viewport": {"width": 1280, "height": 800}, "locale": "nl-NL", **context_args}
+    )
     page = context.new_page()
     page.goto(pairing_url)
     page.get_by_role("button", name="Koppel deze tablet").click()
     expect(page.get_by_role("heading", name="Welkom!")).to_be_visible()
     expect(page.locator("#kiosk[data-ready='true']")).to_be_attached()
-    staff.close()
+    return context, page
+
+
+@pytest.fixture(scope="module")
+def tablet(browser: Browser, live_app):
+    """A paired huiskamer tablet."""
+    context, page = pair_tablet(browser, live_app)
     yield page
     context.close()
 

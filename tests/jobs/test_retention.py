@@ -34,6 +34,7 @@ COUNTS = (
     "oude mails verwijderd",
     "aankondigingen verstuurd",
     "accounts verwijderd",
+    "kaartcodes gewist",
 )
 
 

@@ -52,6 +52,9 @@ def test_the_stored_values_are_the_ones_in_the_database_and_the_exports() -> Non
         "piek_ruimte_qr",
         "piek_ruimte_tablet",
         "piek_ruimte_poster",
+        "piek_ruimte_kaart",
+        "kaart_onbekend",
+        "kaart_geblokkeerd",
     }
     assert set(ROOM_BURST_REASONS) == set(ROOM_BURST_LIMITS)
     assert all(r == "piek_ruimte_" + c for c, r in ROOM_BURST_REASONS.items())

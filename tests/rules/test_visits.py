@@ -78,7 +78,7 @@ def test_a_burst_counts_at_most_the_limit_of_its_channel(channel: str, size: int
 
 
 def test_sixty_posters_count_ten_and_the_limits_are_the_documented_ones() -> None:
-    assert dict(ROOM_BURST_LIMITS) == {"tablet": 30, "qr": 30, "poster": 10}
+    assert dict(ROOM_BURST_LIMITS) == {"tablet": 30, "qr": 30, "poster": 10, "kaart": 30}
     reasons = burst("poster", 60)
     assert reasons.count("") == 10 and reasons[10:] == ["piek_ruimte_poster"] * 50
 

@@ -471,8 +471,15 @@ def test_api_reach_has_the_design_shape_with_suppression(app, town):
         "by_area",
         "by_age",
         "by_day",
+        "visitors",
     }
     assert body["visits"] == 40 and body["distinct_devices"] == 1 and body["first_visits"] == 30
+    assert body["visitors"] == {  # one phone: phone + card = the public distinct total 1
+        "distinct": {"telefoon": "<5", "kaart": "x"},
+        "returning": {"telefoon": 0, "kaart": 0, "totaal": 0},
+        "new_this_year": {"telefoon": "<5", "kaart": 0, "totaal": "<5"},
+        "exact": True,
+    }
     assert body["by_channel"] == {"qr": 30, "tablet": "x", "tally": "<5", "poster": 0, "kaart": 0}
     assert body["by_area"]["Schadewijk"] == 30 and body["by_area"]["onbekend"] == 10
     assert body["by_age"]["67+"] == 30
