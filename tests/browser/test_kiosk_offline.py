@@ -11,14 +11,37 @@ checks that in the server's request log: nothing of the kiosk reached it while o
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
+from booking.extensions import db
+from booking.models import House, VisitorCard
+from booking.services import visitor_cards
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_kiosk import pair_tablet, visits
+from tests.browser.test_cards import card_visits
+from tests.browser.test_kiosk import HOUSE, pair_tablet, visits
+from tests.conftest import open_around_the_clock
 
 OFFLINE_MESSAGE = "Inchecken met uw telefoon kan weer zodra het netwerk terug is"
+
+
+@pytest.fixture(scope="module")
+def card(live_app) -> Iterator[str]:
+    """The code of a card printed for the house, which is open around the clock meanwhile."""
+    with live_app.app_context():
+        house = db.session.scalars(select(House).where(House.slug == HOUSE)).one()
+        batch = visitor_cards.print_cards(house, 1, datetime.now(UTC))
+        code = db.session.scalars(
+            select(VisitorCard.plain_code).where(VisitorCard.batch_id == batch.id)
+        ).one()
+        db.session.commit()
+        house_id = house.id
+    with open_around_the_clock(live_app, house_id):
+        yield code
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +72,9 @@ KEEPS_THE_SHELL = """async () => {
 
 
 def test_an_offline_reload_still_shows_the_kiosk_and_counts_a_tap_once(
-    tablet: Page, live_app, axe, caplog: pytest.LogCaptureFixture
+    tablet: Page, live_app, axe, card: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """And a card read while offline, queued beside the tap, counts once too."""
     wait_until_controlled(tablet)
     expect(tablet.locator("#qr-offline")).to_be_hidden()
     before = visits(live_app)
@@ -68,6 +92,11 @@ def test_an_offline_reload_still_shows_the_kiosk_and_counts_a_tap_once(
     expect(tablet.locator("#bedankt")).to_be_visible()
     tablet.wait_for_timeout(500)
     assert visits(live_app) == before
+    tablet.get_by_role("button", name="Ik heb een kaart").focus()  # a scanner types the card
+    tablet.keyboard.type(f"{live_app.config['LIVE_URL']}/kaart/{card}", delay=5)
+    tablet.keyboard.press("Enter")
+    expect(tablet.locator("#bedankt")).to_contain_text("zodra er weer verbinding is")
+    cards_before = card_visits(live_app)
     queued = tablet.evaluate(
         """() => new Promise((resolve) => {
             const open = indexedDB.open('buurthuis-kiosk', 1);
@@ -77,7 +106,7 @@ def test_an_offline_reload_still_shows_the_kiosk_and_counts_a_tap_once(
             };
         })"""
     )
-    assert queued == 1
+    assert queued == 2  # the tap and the card
     reached = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     assert not [line for line in reached if "/kiosk" in line], reached  # all from the worker
 
@@ -88,6 +117,11 @@ def test_an_offline_reload_still_shows_the_kiosk_and_counts_a_tap_once(
             break
         tablet.wait_for_timeout(200)
     assert visits(live_app) == before + 1
+    for _ in range(50):
+        if card_visits(live_app) == cards_before + 1:
+            break
+        tablet.wait_for_timeout(200)
+    assert card_visits(live_app) == cards_before + 1
     assert any("POST /kiosk/tik" in r.getMessage() for r in caplog.records)  # the log works
     expect(tablet.locator("#qr-offline")).to_be_hidden()
     tablet.evaluate("window.dispatchEvent(new Event('online'))")  # a replayed flush
@@ -95,6 +129,7 @@ def test_an_offline_reload_still_shows_the_kiosk_and_counts_a_tap_once(
     expect(tablet.locator("#kiosk[data-ready='true']")).to_be_attached()
     tablet.wait_for_timeout(1000)
     assert visits(live_app) == before + 1
+    assert card_visits(live_app) == cards_before + 1
 
 
 def test_a_new_kiosk_version_takes_over_and_reloads_the_idle_screen(
