@@ -15,8 +15,22 @@ keep-alive connections, fires
   phone with its own cookie jar, then the POST again for 100 of them (same device cookie:
   nothing more may be counted), and 50 more phones that POST twice at the same moment
   (a double tap on *Inchecken*);
+- K visitor card reads (`POST /kiosk/kaart`, the JSON of static/js/kiosk-card.js), each a
+  card never read before with a unique client id, spread over the kiosks; mixed into the
+  run once their first answer came back, a replay of 10 % of those client ids (the
+  offline queue) and a re-read of 10 % of those cards with a new client id (the same
+  card held up again within three hours): neither may count; then 50 more cards posted
+  at the same moment on two connections with two client ids (one camera read, one
+  scanner read): one must answer 201;
 
-and checks in SQL that every unique client id and every phone made exactly one visit.
+and checks in SQL that every unique client id, every phone and every card made exactly one
+visit. The cards are printed in the preparation with the service
+(`booking.services.visitor_cards.print_cards`, ceil(reads / 13) per house), and their plain
+codes read back, so that every read is of a card of its kiosk's house and is new. A card
+visit must have channel `kaart` and no flag but a burst one: reads are stamped with the
+moment they are sent, as the tablet does, so at hundreds a second each kiosk passes the
+burst limit of 30 a minute and its visits are flagged `piek`, which is the product working
+(the cost of a read is the same either way).
 
 The demo houses are opened around the clock in the benchmark database, so every
 check-in takes the daytime path whatever the hour; the tablets poll `/kiosk/status.json`
@@ -76,6 +90,7 @@ APP_MODULE = "bench._checkin_app:app"
 SQLITE_FILE = "buurthuis-checkin.sqlite"  # in the run's temp dir
 PG_BENCH_DB = "buurthuis_checkin_bench"  # not booking_bench's database: both may run
 TARGET_TAPS_PER_S = 300.0
+TARGET_CARDS_PER_S = 300.0  # issue 14: card reads must keep up with the taps
 TOKEN_HORIZON = timedelta(minutes=90)  # QR tokens are signed ahead for this long
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 ALREADY = "U was al ingecheckt"
@@ -112,10 +127,12 @@ class Prepared:
     url: str
     tablets: list[Tablet]
     seconds: float
+    cards: dict[str, list[str]]  # unread card codes per house slug (popped as they are read)
 
 
-def prepare(url: str, secret_key: str) -> Prepared:
-    """Migrate, load the demo, pair one kiosk per house and sign its QR tokens ahead."""
+def prepare(url: str, secret_key: str, card_reads: int) -> Prepared:
+    """Migrate, load the demo, pair one kiosk per house, sign its QR tokens ahead and
+    print enough visitor cards that each of `card_reads` reads is of a new card."""
     import flask_migrate
     from sqlalchemy import select
 
@@ -123,8 +140,9 @@ def prepare(url: str, secret_key: str) -> Prepared:
     from booking import create_app
     from booking.demo.loader import load_demo
     from booking.extensions import db
-    from booking.models import House
-    from booking.services import accounts
+    from booking.models import House, VisitorCard
+    from booking.rules.visitor_cards import PRINT_BATCH_MAX
+    from booking.services import accounts, visitor_cards
     from kiosk import pairing, places, tokens
 
     began = time.perf_counter()
@@ -161,10 +179,29 @@ def prepare(url: str, secret_key: str) -> Prepared:
                 signed[tokens.slot_of(moment)] = places.qr_token(kiosk, moment)
                 moment += timedelta(seconds=tokens.SLOT_SECONDS)
             tablets.append(Tablet(kiosk.id, house.slug, credential, signed, tokens.SLOT_SECONDS))
+        log(f"paired {len(tablets)} kiosks")
+        # The reads go round-robin over the kiosks, so ceil(reads / houses) cards per
+        # house suffice; printed as a beheerder does, in batches of at most 100.
+        cards_began = time.perf_counter()
+        per_house = -(-card_reads // len(houses)) if card_reads > 0 else 0
+        for house in houses:
+            left = per_house
+            while left > 0:
+                left -= visitor_cards.print_cards(house, min(left, PRINT_BATCH_MAX), now).size
+        db.session.commit()
+        cards: dict[str, list[str]] = {house.slug: [] for house in houses}
+        rows = db.session.execute(
+            select(House.slug, VisitorCard.plain_code)
+            .join(House, House.id == VisitorCard.house_id)
+            .order_by(VisitorCard.id)
+        )
+        for slug, code in rows:
+            cards[slug].append(code)
+        card_seconds = time.perf_counter() - cards_began
         db.session.remove()
         db.engine.dispose()
-    log(f"paired {len(tablets)} kiosks")
-    return Prepared(url, tablets, time.perf_counter() - began)
+    log(f"printed {sum(map(len, cards.values()))} visitor cards in {card_seconds:.1f} s")
+    return Prepared(url, tablets, time.perf_counter() - began, cards)
 
 
 def sql(url: str, query: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -739,6 +776,224 @@ def run_floor(server: Server, args: argparse.Namespace, rng: random.Random) -> R
     return run_jobs(server, [job] * args.floor, args.concurrency, rng)
 
 
+# Visitor cards --------------------------------------------------------------------------
+
+
+CardAnswer = tuple[int, Any, Any]  # (status, counted, outcome)
+CARD_NEW: CardAnswer = (201, True, "welkom")
+CARD_AGAIN: CardAnswer = (200, False, "welkom_terug")
+
+
+def card_job(
+    tablet: Tablet,
+    client_id: str,
+    code: str,
+    kind: str,
+    answers: dict[str, list[CardAnswer]],
+    read_at: str | None = None,
+    replay: bool = False,
+    reread_id: str | None = None,
+) -> Job:
+    """One card read as kiosk-card.js posts it. A first read (`card`, `card_warmup`) may
+    bring its replay (same client id and moment, from the offline queue) and a re-read
+    (the same card later, `reread_id`) into the queue; both must count nothing."""
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Cookie": f"bh_kiosk={tablet.credential}",
+    }
+    expected = CARD_AGAIN if kind in ("card_replay", "card_reread") else CARD_NEW
+
+    def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
+        moment = read_at or datetime.now(UTC).isoformat()  # the tablet stamps it on reading
+        body = json.dumps({"client_id": client_id, "code": code, "read_at": moment}).encode()
+        status, _headers, data, started, elapsed = conn.send("POST", "/kiosk/kaart", body, headers)
+        answer = _card_answer(status, data)
+        answers.setdefault(client_id, []).append(answer)
+        if answer != expected:
+            raise Failure(f"{kind} {client_id} answered {status} {data[:200]!r}")
+        follow = []
+        if replay:
+            follow.append(card_job(tablet, client_id, code, "card_replay", answers, moment))
+        if reread_id is not None:
+            follow.append(card_job(tablet, reread_id, code, "card_reread", answers))
+        return [Sample(kind, started, elapsed)], follow
+
+    return job
+
+
+def _card_answer(status: int, data: bytes) -> CardAnswer:
+    try:
+        body = json.loads(data)
+        return status, body.get("counted"), body.get("outcome")
+    except (ValueError, AttributeError):
+        return status, None, None
+
+
+def card_race_job(
+    tablet: Tablet,
+    client_id: str,
+    code: str,
+    barrier: threading.Barrier,
+    answers: dict[str, list[CardAnswer]],
+) -> Job:
+    """Half of a pair: one card read twice at the same moment with two client ids (the
+    camera and a scanner, or two tablets' queues): the 3-hour rule must hold under the
+    write lock (SQLite) or the per-card advisory lock (PostgreSQL), not by the client id."""
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Cookie": f"bh_kiosk={tablet.credential}",
+    }
+
+    def job(conn: Connection) -> tuple[list[Sample], list[Job]]:
+        barrier.wait(timeout=60)
+        moment = datetime.now(UTC).isoformat()
+        body = json.dumps({"client_id": client_id, "code": code, "read_at": moment}).encode()
+        status, _headers, data, started, elapsed = conn.send("POST", "/kiosk/kaart", body, headers)
+        answer = _card_answer(status, data)
+        answers.setdefault(client_id, []).append(answer)
+        if answer not in (CARD_NEW, CARD_AGAIN):
+            raise Failure(f"simultaneous card read {client_id} answered {status} {data[:200]!r}")
+        return [Sample("card_race", started, elapsed)], []
+
+    return job
+
+
+@dataclass
+class CardResult:
+    warmup: Run
+    run: Run
+    race: Run
+    expected: int  # cards read for the first time (warm-up, run, races): one visit each
+    new_rows: int  # visits made during the card phase
+    found: int  # of the expected cards, those with a visit
+    lost: int  # expected cards without a visit
+    doubled: int  # visits beyond the first of a card (same card, or same device hash)
+    stray: int  # visits of a re-read's client id or of a client id never sent
+    not_kaart: int  # visits with another channel than `kaart`
+    reasons: dict[str, int]  # suspicion flags of the visits ("—" for none)
+    replay_answers: Counter[CardAnswer]
+    reread_answers: Counter[CardAnswer]
+    race_pairs: int
+    race_answers: Counter[tuple[CardAnswer, ...]]
+
+    @property
+    def bad_flags(self) -> dict[str, int]:
+        """Flags a known, unblocked card in an open house must never get."""
+        return {k: v for k, v in self.reasons.items() if k not in CARD_FLAGS_UNDER_LOAD}
+
+
+# A burst of the kiosk (more than 30 visits a minute) or of the room's card reads: what
+# hundreds of reads a second are; any other flag of a card visit here is a bug.
+CARD_FLAGS_UNDER_LOAD = frozenset({"—", "piek", "piek_ruimte_kaart"})
+
+
+def run_cards(
+    server: Server, prepared: Prepared, args: argparse.Namespace, rng: random.Random
+) -> CardResult:
+    base_id = max_visit_id(prepared.url)
+    tablets = prepared.tablets
+    answers: dict[str, list[CardAnswer]] = {}
+    card_of: dict[str, str] = {}  # client id -> card code, of every read sent
+    first_ids: dict[str, str] = {}  # card code -> client id of its first read
+    reread_ids: set[str] = set()
+    sequence = iter(range(10**9))  # one round-robin over the kiosks for all card phases
+
+    def new_id() -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+    def fresh_card() -> tuple[Tablet, str]:
+        tablet = tablets[next(sequence) % len(tablets)]
+        try:
+            return tablet, prepared.cards[tablet.house].pop()
+        except IndexError:
+            raise BenchError(f"no unread visitor card left for {tablet.house}") from None
+
+    def reads(count: int, kind: str, replay_fraction: float, reread_fraction: float) -> list[Job]:
+        replayed = set(rng.sample(range(count), round(count * replay_fraction)))
+        reread = set(rng.sample(range(count), round(count * reread_fraction)))
+        jobs = []
+        for n in range(count):
+            tablet, code = fresh_card()
+            client_id = new_id()
+            card_of[client_id], first_ids[code] = code, client_id
+            again = new_id() if n in reread else None
+            if again is not None:
+                card_of[again] = code
+                reread_ids.add(again)
+            jobs.append(
+                card_job(tablet, client_id, code, kind, answers, None, n in replayed, again)
+            )
+        return jobs
+
+    heartbeat(server, prepared)
+    log(f"card warm-up: {args.card_warmup} reads")
+    warmup = run_jobs(
+        server, reads(args.card_warmup, "card_warmup", 0.0, 0.0), args.concurrency, rng
+    )
+    log(
+        f"card run: {args.cards} reads of new cards + {args.card_replay:.0%} replayed + "
+        f"{args.card_rereads:.0%} read again, {args.concurrency} conns"
+    )
+    jobs = reads(args.cards, "card", args.card_replay, args.card_rereads)
+    run = run_jobs(server, jobs, args.concurrency, rng)
+    log(f"card run took {run.wall_s:.1f} s")
+    race_answers: dict[str, list[CardAnswer]] = {}
+    race_pairs: list[tuple[str, str]] = []
+    pairs = []
+    for _ in range(args.card_races):
+        tablet, code = fresh_card()
+        ids = (new_id(), new_id())
+        race_pairs.append(ids)
+        barrier = threading.Barrier(2)
+        for client_id in ids:
+            card_of[client_id] = code
+            pairs.append(card_race_job(tablet, client_id, code, barrier, race_answers))
+    log(f"simultaneous card reads: {args.card_races} cards read twice at the same moment")
+    race = run_jobs(server, pairs, max(2, args.concurrency), rng)
+
+    rows = sql(
+        prepared.url,
+        "SELECT client_id, channel, device_hash, suspicious_reason FROM visit "
+        "WHERE id > :base ORDER BY id",
+        base=base_id,
+    )
+    visits = Counter(client_id for client_id, _channel, _device, _reason in rows)
+    devices = {device for _client_id, _channel, device, _reason in rows}
+    counted = [visits[first] > 0 for first in first_ids.values()]
+    counted += [visits[a] + visits[b] > 0 for a, b in race_pairs]
+    # A card counted twice shows twice: as a second visit of its pair or of its re-read,
+    # and as a device hash seen twice; the larger of the two is reported.
+    twice = sum(1 for a, b in race_pairs if visits[a] and visits[b])
+    twice += sum(visits[reread] for reread in reread_ids)
+    return CardResult(
+        warmup=warmup,
+        run=run,
+        race=race,
+        expected=len(counted),
+        new_rows=len(rows),
+        found=sum(counted),
+        lost=counted.count(False),
+        doubled=max(twice, len(rows) - len(devices)),
+        stray=sum(n for client_id, n in visits.items() if client_id not in card_of),
+        not_kaart=sum(1 for _client_id, channel, _d, _r in rows if channel != "kaart"),
+        reasons=dict(Counter(reason or "—" for _client_id, _channel, _d, reason in rows)),
+        replay_answers=Counter(
+            answer
+            for client_id, sent in answers.items()
+            if client_id not in reread_ids
+            for answer in sent[1:]
+        ),
+        reread_answers=Counter(a for reread in reread_ids for a in answers.get(reread, [])),
+        race_pairs=len(race_pairs),
+        race_answers=Counter(
+            tuple(sorted(a for client_id in ids for a in race_answers.get(client_id, [])))
+            for ids in race_pairs
+        ),
+    )
+
+
 # The trace (optional, --trace) ---------------------------------------------------------
 
 
@@ -779,6 +1034,7 @@ class Outcome:
     floor: Run
     taps: TapResult
     phones: PhoneResult
+    cards: CardResult
     trace: dict[str, dict[str, float]] | None
 
     @property
@@ -786,8 +1042,14 @@ class Outcome:
         """New (counted) tablet check-ins per second of the counted run's wall time."""
         return _rate(self.taps.run.count("tap"), self.taps.run.wall_s)
 
+    @property
+    def card_rate(self) -> float:
+        """New card check-ins (201) per second of the card run's wall time, which also
+        holds its replays and re-reads, as the tap rate holds the taps' replays."""
+        return _rate(self.cards.run.count("card"), self.cards.run.wall_s)
+
     def failures(self) -> list[str]:
-        t, p = self.taps, self.phones
+        t, p, c = self.taps, self.phones, self.cards
         found = []
         if t.lost or t.duplicates or t.unexpected or t.new_rows != t.expected_ids:
             found.append(
@@ -811,6 +1073,21 @@ class Outcome:
                 f"phones: {p.race_phones} double taps (two POSTs at once) made {p.race_rows} "
                 f"visits from {p.race_devices} devices"
             )
+        if c.lost or c.doubled or c.stray or c.not_kaart or c.new_rows != c.expected:
+            found.append(
+                f"cards: {c.expected} new cards read, {c.new_rows} new visits ({c.lost} lost, "
+                f"{c.doubled} counted twice, {c.stray} of a client id never sent, "
+                f"{c.not_kaart} not channel kaart)"
+            )
+        if c.bad_flags:
+            found.append(f"cards: visits flagged {c.bad_flags}")
+        if c.replay_answers != Counter({CARD_AGAIN: c.run.count("card_replay")}):
+            found.append(f"card replays answered {dict(c.replay_answers)}")
+        if c.reread_answers != Counter({CARD_AGAIN: c.run.count("card_reread")}):
+            found.append(f"card re-reads answered {dict(c.reread_answers)}")
+        one_new = (CARD_AGAIN, CARD_NEW)
+        if c.race_answers != Counter({one_new: c.race_pairs} if c.race_pairs else {}):
+            found.append(f"simultaneous card reads answered {dict(c.race_answers)}")
         for name, run in (
             ("floor", self.floor),
             ("tablet warm-up", t.warmup),
@@ -819,6 +1096,9 @@ class Outcome:
             ("phones", p.run),
             ("phone repeat", p.repeat),
             ("phone double taps", p.race),
+            ("card warm-up", c.warmup),
+            ("cards", c.run),
+            ("simultaneous card reads", c.race),
         ):
             found += [f"{name}: {e}" for e in run.errors[:5]]
         return found
@@ -853,14 +1133,26 @@ def _cpu_line(name: str, run: Run, requests: int, kind: str) -> str:
     )
 
 
+def _answers(counter: Counter[CardAnswer]) -> str:
+    return ", ".join(f"{s} counted: {json.dumps(c)} {o} × {n}" for (s, c, o), n in counter.items())
+
+
 def report(o: Outcome, args: argparse.Namespace) -> str:
-    t, p = o.taps, o.phones
+    t, p, c = o.taps, o.phones, o.cards
     run = t.run
     taps = run.of("tap")
     replays = run.of("replay")
     all_taps = taps + replays
     phone_all = p.run.of("phone")
     target = "met" if o.tap_rate >= TARGET_TAPS_PER_S else "**missed**"
+    cards, card_replays, rereads = (
+        c.run.of("card"),
+        c.run.of("card_replay"),
+        c.run.of("card_reread"),
+    )
+    all_cards = cards + card_replays + rereads
+    card_target = "met" if o.card_rate >= TARGET_CARDS_PER_S else "**missed**"
+    card_stray = c.doubled + c.stray
     lines = [
         f"### {o.kind}",
         "",
@@ -877,6 +1169,16 @@ def report(o: Outcome, args: argparse.Namespace) -> str:
         f"{_ms(taps, 50)} | {_ms(taps, 95)} | | | | |",
         f"| tablet replays (200, counted false) | {len(replays)} | | | {_ms(replays, 50)} | "
         f"{_ms(replays, 95)} | 0 new | {t.new_rows - t.expected_ids} new | | |",
+        f"| card reads, all (new + replays + re-reads) | {len(all_cards)} | {c.run.wall_s:.1f} | "
+        f"{_rate(len(all_cards), c.run.wall_s):.0f} | {_ms(all_cards, 50)} | "
+        f"{_ms(all_cards, 95)} | {c.expected} | {c.found} | {c.lost} | {card_stray} |",
+        f"| card check-ins, new (201) | {len(cards)} | | **{o.card_rate:.0f}** | "
+        f"{_ms(cards, 50)} | {_ms(cards, 95)} | | | | |",
+        f"| card replays, same client id (200, counted false) | {len(card_replays)} | | | "
+        f"{_ms(card_replays, 50)} | {_ms(card_replays, 95)} | | | | |",
+        f"| card re-reads, new client id (200, counted false) | {len(rereads)} | | | "
+        f"{_ms(rereads, 50)} | {_ms(rereads, 95)} | 0 new | "
+        f"{c.new_rows - c.found} new | | |",
         f"| phone check-ins (GET + POST) | {len(phone_all)} | {p.run.wall_s:.1f} | "
         f"{_rate(len(phone_all), p.run.wall_s):.0f} | {_ms(phone_all, 50)} | "
         f"{_ms(phone_all, 95)} | "
@@ -893,6 +1195,8 @@ def report(o: Outcome, args: argparse.Namespace) -> str:
         f"- target ≥ {TARGET_TAPS_PER_S:.0f} new tablet check-ins/s: {target} "
         f"({o.tap_rate:.0f}/s; {args.concurrency} client connections, "
         f"gunicorn -w {args.workers} -k gthread --threads {args.threads})",
+        f"- target ≥ {TARGET_CARDS_PER_S:.0f} new card check-ins/s: {card_target} "
+        f"({o.card_rate:.0f}/s)",
         f"- tablet: {t.expected_ids} unique client ids ({args.warmup} warm-up + {args.taps} "
         f"+ {t.race_pairs} sent simultaneously), "
         f"{t.new_rows} new visit rows, {t.lost} lost, {t.duplicates} with a client id twice, "
@@ -921,8 +1225,29 @@ def report(o: Outcome, args: argparse.Namespace) -> str:
         f"- phone double taps: {p.race_phones} new phones POSTed twice at the same moment "
         f"(after one GET): {p.race_rows} new visits from {p.race_devices} devices "
         f"(expected {p.race_phones})",
+        f"- cards: {c.expected} cards read for the first time ({args.card_warmup} warm-up + "
+        f"{len(cards)} + {c.race_pairs} read simultaneously), each a card of its kiosk's house "
+        f"never read before; {c.new_rows} new visit rows, {c.lost} lost, {c.doubled} counted "
+        f"twice, {c.stray} with a client id never sent, {c.not_kaart} not channel kaart; "
+        f"{len(card_replays)} replays answered {_answers(c.replay_answers) or '—'}; "
+        f"{len(rereads)} re-reads answered {_answers(c.reread_answers) or '—'}; suspicion "
+        "flags of the new visits: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(c.reasons.items()))
+        + " (a burst flag, piek or piek_ruimte_kaart, is the load itself: more than 30 visits "
+        "a minute per kiosk)",
+        f"- simultaneous card reads: {c.race_pairs} cards posted at the same moment on two "
+        "connections with two client ids; answers per pair: "
+        + (
+            ", ".join(
+                f"{' + '.join(f'{st} {json.dumps(ct)}' for st, ct, _o in k)} × {v}"
+                for k, v in c.race_answers.items()
+            )
+            or "—"
+        )
+        + " (their visits are in the counts above)",
         _cpu_line("tablet run", run, len(all_taps), o.kind),
         _cpu_line("phone run", p.run, 2 * len(phone_all), o.kind),
+        _cpu_line("card run", c.run, len(all_cards), o.kind),
     ]
     if o.trace:
         lines += [
@@ -959,7 +1284,7 @@ def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> Outcome:
     with fresh_database(
         kind, workdir, args.keep, sqlite_name=SQLITE_FILE, pg_name=PG_BENCH_DB
     ) as url:
-        prepared = prepare(url, secret_key)
+        prepared = prepare(url, secret_key, args.card_warmup + args.cards + args.card_races)
         log(f"{kind} prepared in {prepared.seconds:.0f} s")
         trace = None
         if args.trace:
@@ -971,9 +1296,11 @@ def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> Outcome:
             floor = run_floor(server, args, rng)
             taps = run_taps(server, prepared, args, rng)
             phones = run_phones(server, prepared, args, rng)
+            cards = run_cards(server, prepared, args, rng)
         if args.keep:
             log(f"kept the {kind} database: {url}")
-    return Outcome(kind, prepared, floor, taps, phones, read_trace(trace) if trace else None)
+    trace_summary = read_trace(trace) if trace else None
+    return Outcome(kind, prepared, floor, taps, phones, cards, trace_summary)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -991,6 +1318,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--phone-warmup", type=int, default=32, help="phones before the run")
     parser.add_argument("--warmup", type=int, default=200, help="tablet taps before the run")
+    parser.add_argument("--cards", type=int, default=6000, help="card reads (new cards)")
+    parser.add_argument(
+        "--card-replay", type=float, default=0.10, help="share of card client ids sent again"
+    )
+    parser.add_argument(
+        "--card-rereads", type=float, default=0.10, help="share of cards read again (new id)"
+    )
+    parser.add_argument(
+        "--card-races", type=int, default=50, help="cards read twice at the same moment"
+    )
+    parser.add_argument("--card-warmup", type=int, default=200, help="card reads before the run")
     parser.add_argument("--floor", type=int, default=2000, help="GET /healthz requests")
     parser.add_argument("--concurrency", type=int, default=16, help="client connections")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
@@ -1007,6 +1345,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n## Check-in benchmark, {datetime.now(AMSTERDAM):%Y-%m-%d %H:%M} "
         f"({args.taps} taps + {args.replay:.0%} replays, {args.phones} phones, "
+        f"{args.cards} card reads + {args.card_replay:.0%} replays + "
+        f"{args.card_rereads:.0%} re-reads, "
         f"{args.concurrency} connections, gunicorn -w {args.workers} -k gthread "
         f"--threads {args.threads}, {os.cpu_count()} cores)\n"
     )

@@ -15,18 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select, text
-
 from booking.database import begin_write
 from booking.errors import InvalidInput
-from booking.extensions import db
-from booking.models import Kiosk, Visit, VisitorCard
+from booking.models import Kiosk
 from booking.rules.kiosk_windows import SAME_VISIT, same_visit_since, tap_moment
 from booking.rules.messages import N_, Message
-from booking.rules.visit_vocabulary import Channel
-from booking.rules.visitor_cards import card_code_of_scan, card_device_id, card_reason, code_hash
+from booking.rules.visit_vocabulary import Channel, SuspicionReason
+from booking.rules.visitor_cards import card_code_of_scan, card_device_id, code_hash
 from kiosk.check_in import BAD_TAP, device_hashes
-from kiosk.counting import insert_visit, visit_values
+from kiosk.counting import insert_visit_unless_seen, visit_values
 from kiosk.places import Place
 
 GARBLED = Message(N_("Deze kaart kon niet gelezen worden. Probeer het nog eens."))
@@ -51,6 +48,13 @@ OUTCOME_MESSAGES = {
 }
 
 
+BAD_CARDS = {
+    SuspicionReason.kaart_onbekend: CardOutcome.onbekend,
+    SuspicionReason.kaart_geblokkeerd: CardOutcome.geblokkeerd,
+}
+"""The flags a card read gets for the card itself (`card_reason`), and what the tablet says."""
+
+
 @dataclass(frozen=True)
 class CardRead:
     outcome: CardOutcome
@@ -73,45 +77,29 @@ def read_card(
     if code is None:
         raise InvalidInput("code", GARBLED)
     house_id = kiosk.room.house_id
-    card = db.session.scalar(select(VisitorCard).where(VisitorCard.code_hash == code_hash(code)))
-    known = card is not None and card.house_id == house_id
-    reason = card_reason(known, known and card is not None and card.blocked_at is not None)
     moment = tap_moment(read_at, now)
     hashed, *earlier_hashes = device_hashes(house_id, card_device_id(code), moment)
     place = Place(kiosk.room, kiosk, Channel.kaart)
-    values = visit_values(place, moment, now, client_id=client_id, device_hash=hashed)
-    if reason:
-        values |= {"suspicious": True, "suspicious_reason": reason}
-    bad = {"kaart_onbekend": CardOutcome.onbekend, "kaart_geblokkeerd": CardOutcome.geblokkeerd}
+    values = visit_values(
+        place,
+        moment,
+        now,
+        card_hash=code_hash(code),
+        lock_key=hashed,  # PostgreSQL: reads of this card wait for each other from here
+        client_id=client_id,
+        device_hash=hashed,
+    )
+    reason = values["suspicious_reason"] if values["suspicious_reason"] in BAD_CARDS else ""
     begin_write()
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:house, hashtext(:device))"),
-            {"house": house_id, "device": hashed},
-        )
-    if _seen(house_id, [hashed, *earlier_hashes], moment, client_id, reason):
-        return CardRead(bad.get(reason, CardOutcome.welkom_terug), counted=False)
-    inserted = insert_visit(values) is not None
+    visit_id = insert_visit_unless_seen(
+        values,
+        [hashed, *earlier_hashes],
+        same_visit_since(moment),
+        moment + SAME_VISIT,
+        same_reason=bool(reason),
+    )
     if reason:
-        return CardRead(bad[reason], counted=False)
-    return CardRead(CardOutcome.welkom if inserted else CardOutcome.welkom_terug, inserted)
-
-
-def _seen(house_id: int, hashes: list[str], moment: datetime, client_id: str, reason: str) -> bool:
-    """Whether this read was stored before (a replay) or the card visited the house
-    within `SAME_VISIT` of its moment (a queued read may be older than an online one).
-    A blocked or unknown card is compared with its earlier reads of the same reason only,
-    so a card blocked after its visit today still leaves its flagged trace."""
-    replayed = db.session.scalar(select(Visit.id).where(Visit.client_id == client_id))
-    if replayed is not None:
-        return True
-    conditions = [
-        Visit.house_id == house_id,
-        Visit.device_hash.in_(hashes),
-        Visit.visited_at > same_visit_since(moment),
-        Visit.visited_at < moment + SAME_VISIT,
-    ]
-    if reason:
-        conditions.append(Visit.suspicious_reason == reason)
-    earlier = db.session.scalar(select(Visit.id).where(*conditions).limit(1))
-    return earlier is not None
+        return CardRead(BAD_CARDS[reason], counted=False)
+    if visit_id is None:  # seen within SAME_VISIT, or a replay of a stored read
+        return CardRead(CardOutcome.welkom_terug, counted=False)
+    return CardRead(CardOutcome.welkom, counted=True)

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from booking.database import begin_write
 from booking.errors import InvalidInput, RuleViolation
@@ -60,19 +60,17 @@ def device_hashes(house_id: int, device_id: str, now: datetime) -> list[str]:
 def check_in_phone(place: Place, device_id: str, now: datetime) -> CheckIn:
     """Count a phone once per house per `SAME_VISIT`, by its keyed device hash.
 
-    The reads that only shape the row happen first; the write lock (SQLite) or a lock on
-    this device in this house (PostgreSQL) is held only for the check and the insert, so
-    two simultaneous posts from one phone still count once.
+    The reads that only shape the row happen first; SQLite's write lock is held only for
+    the check and the insert. On PostgreSQL the statement that reads the circumstances
+    also takes a lock on this device in this house, held to the commit; the check after it
+    is a statement of its own and sees a visit committed meanwhile. Either way two
+    simultaneous posts from one phone count once.
     """
     house_id = place.room.house_id
     hashed, *earlier_hashes = device_hashes(house_id, device_id, now)
-    values = visit_values(place, now, now, device_hash=hashed)
+    # PostgreSQL: the statement that reads the circumstances also locks this device here
+    values = visit_values(place, now, now, lock_key=hashed, device_hash=hashed)
     begin_write()
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:house, hashtext(:device))"),
-            {"house": house_id, "device": hashed},
-        )
     earlier = db.session.scalar(
         select(Visit.id)
         .where(

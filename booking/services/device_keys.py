@@ -12,12 +12,19 @@ import secrets
 
 from sqlalchemy.exc import IntegrityError
 
+from booking.database import begin_write
 from booking.extensions import db
 from booking.models import DeviceHashKey
 
 
 def key_for_year(year: int) -> bytes:
     row = db.session.get(DeviceHashKey, year)
+    if row is None:
+        # The year's first check-ins make the key. On SQLite a read transaction cannot
+        # become a writer once another has written (the upgrade fails at once, busy
+        # timeout or not), so take the write lock first and look again.
+        begin_write()
+        row = db.session.get(DeviceHashKey, year, populate_existing=True)
     if row is None:
         try:
             with db.session.begin_nested():  # two first check-ins of a year may race here

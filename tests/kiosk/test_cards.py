@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
 from booking.extensions import db
 from booking.models import Visit, VisitorCard, VisitorCardBatch
@@ -269,3 +274,39 @@ def test_the_html_sheet_prints_no_card_code_as_text(app, paired):
     html = staff.get(print_batch(staff, house.slug, 2)).get_data(as_text=True)
     assert html.count("visitor-card-qr") == 2
     assert not any(code in html for code, _short in codes_of(app, house.id))
+
+
+@pytest.mark.real_commits  # a real threaded server: the reads race in their own transactions
+def test_one_card_held_up_six_times_at_once_counts_once(app, paired):
+    """Six tablets' worth of the same card at the same moment (a shaky hand, a scanner
+    that repeats), each with its own client id: one visit, five 'welkom terug'."""
+    house, staff, tablet, _ = paired
+    print_batch(staff, house.slug, 1)
+    ((code, _short),) = codes_of(app, house.id)
+    cookie = f"bh_kiosk={tablet.get_cookie('bh_kiosk').value}"
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    barrier = threading.Barrier(6)
+
+    def post(_: int) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=60)
+        connection.connect()
+        body = json.dumps({"client_id": str(uuid.uuid4()), "code": code})
+        barrier.wait()
+        connection.request(
+            "POST",
+            "/kiosk/kaart",
+            body=body,
+            headers={"Content-Type": "application/json", "Cookie": cookie},
+        )
+        status = connection.getresponse().status
+        connection.close()
+        return status
+
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = sorted(pool.map(post, range(6)))
+    finally:
+        server.shutdown()
+    assert statuses == [200, 200, 200, 200, 200, 201]
+    assert visit_count(app) == 1
