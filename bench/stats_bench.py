@@ -250,7 +250,7 @@ def service_series(app: Any, loaded: Loaded, count: int) -> list[Series]:
     from booking.rules.publication import published_comparison, published_reach
     from booking.rules.visit_vocabulary import CHANNELS
     from booking.services import reach
-    from booking.services.reach_visitors import add_house_visitors, scope_visitors
+    from booking.services.reach_visitors import add_house_visitors, with_visitors
 
     period = Period(*loaded.month)
     ids = [house_id for house_id, _ in loaded.houses]
@@ -258,21 +258,18 @@ def service_series(app: Any, loaded: Loaded, count: int) -> list[Series]:
     def one_house(i: int) -> None:
         with app.app_context():
             scope = reach.Scope((ids[i % len(ids)],))
-            counts = reach.reach(period, scope)
-            counts.visitors = scope_visitors(period, scope)  # as reach_figures.published does
+            counts = with_visitors(period, scope)  # as reach_figures.published does
             published_reach(counts, reach.threshold())
             db.session.remove()
 
     def municipality(_: int) -> None:
         with app.app_context():
-            counts = reach.reach(period, reach.Scope())
-            counts.visitors = scope_visitors(period, reach.Scope())
-            published_reach(counts, reach.threshold())
+            published_reach(with_visitors(period, reach.Scope()), reach.threshold())
             db.session.remove()
 
     def comparison(_: int) -> None:
         with app.app_context():
-            rows = reach.reach_per_house(period)
+            rows = reach.reach_per_house(period, devices=False)  # as reach_figures.comparison
             add_house_visitors(rows, period)
             published_comparison(period, rows, CHANNELS, reach.threshold())
             db.session.remove()

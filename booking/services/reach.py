@@ -254,8 +254,10 @@ def _empty_reach(period: Period, areas: Iterable[str]) -> Reach:
     )
 
 
-def reach(period: Period, scope: Scope) -> Reach:
-    """All counts of the reach page in four grouped queries (three over raw visits)."""
+def reach(period: Period, scope: Scope, *, devices: bool = True) -> Reach:
+    """All counts of the reach page in four grouped queries (three over raw visits).
+    `devices=False` leaves the distinct devices of the raw visits to the caller, who
+    counts the visitors anyway (`reach_visitors.with_visitors`)."""
     infos = area_infos()
     names = _area_names()
     result = _empty_reach(period, (a.key for a in infos))
@@ -286,8 +288,9 @@ def reach(period: Period, scope: Scope) -> Reach:
             result, channel, _area_key(area_id, answer, names), age or UNKNOWN, first, count
         )
 
-    devices = _distinct_devices(conditions)
-    result.distinct_devices = db.session.scalar(select(func.count()).select_from(devices)) or 0
+    if devices:
+        distinct = _distinct_devices(conditions)
+        result.distinct_devices = db.session.scalar(select(func.count()).select_from(distinct)) or 0
     _add_rollups(result, scope, period)
     return result
 
@@ -337,9 +340,14 @@ def _add_rollups(result: Reach, scope: Scope, period: Period) -> None:
 
 
 def reach_per_house(
-    period: Period, house_ids: Sequence[int] | None = None, *, include_suspicious: bool = False
+    period: Period,
+    house_ids: Sequence[int] | None = None,
+    *,
+    include_suspicious: bool = False,
+    devices: bool = True,
 ) -> list[HouseReach]:
-    """One row per house (by name) in three grouped queries, for the gemeente."""
+    """One row per house (by name) in three grouped queries, for the gemeente (two with
+    `devices=False`, as for `reach`)."""
     all_houses = [h for h in houses.list_houses() if house_ids is None or h.id in house_ids]
     if not all_houses:
         return []
@@ -355,10 +363,11 @@ def reach_per_house(
     )
     for house_id, channel, first, area_id, count in db.session.execute(grouped).tuples():
         rows[house_id].add(channel, first is True, area_id in vulnerable_ids, count)
-    devices = _distinct_devices(conditions, Visit.house_id)
-    per_house = select(devices.c.house_id, func.count()).group_by(devices.c.house_id)
-    for house_id, count in db.session.execute(per_house).tuples():
-        rows[house_id].distinct_devices += count
+    if devices:
+        distinct = _distinct_devices(conditions, Visit.house_id)
+        per_house = select(distinct.c.house_id, func.count()).group_by(distinct.c.house_id)
+        for house_id, count in db.session.execute(per_house).tuples():
+            rows[house_id].distinct_devices += count
     rollup_conditions = _rollup_conditions(scope, period)
     r = VisitDailyRollup
     rolled = (

@@ -31,7 +31,7 @@ from booking.services import houses
 from booking.services.activities import activities, house_booking, house_room
 from booking.services.host_notes import NoteView, notes
 from booking.services.reach import Scope, parse_period, reach, reach_per_house, threshold
-from booking.services.reach_visitors import add_house_visitors, scope_visitors
+from booking.services.reach_visitors import add_house_visitors, with_visitors
 
 # Which houses ------------------------------------------------------------------------------
 
@@ -85,9 +85,7 @@ def _check_scope(actor: User, scope: Scope) -> None:
 def published(actor: User, period: Period, scope: Scope) -> ShownReach:
     """The figures of one scope, suppressed as one publication."""
     _check_scope(actor, scope)
-    counts = reach(period, scope)
-    counts.visitors = scope_visitors(period, scope)
-    return published_reach(counts, threshold())
+    return published_reach(with_visitors(period, scope), threshold())
 
 
 # One house ---------------------------------------------------------------------------------
@@ -188,7 +186,7 @@ def today_figures(actor: User, house: House, now: datetime) -> TodayFigures:
 def comparison(actor: User, period: Period, *, include_suspicious: bool) -> ShownComparison:
     """The gemeente's comparison of all houses, protected as one table."""
     check_all_houses(actor)
-    rows = reach_per_house(period, include_suspicious=include_suspicious)
+    rows = reach_per_house(period, include_suspicious=include_suspicious, devices=False)
     add_house_visitors(rows, period, include_suspicious=include_suspicious)
     return published_comparison(period, rows, CHANNELS, threshold())
 

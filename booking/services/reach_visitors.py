@@ -43,9 +43,9 @@ from booking.extensions import db
 from booking.models import Visit, VisitDailyRollup
 from booking.models.base import UTCDateTime
 from booking.rules.periods import Period, summer_time_utc
-from booking.rules.reach_counts import CARD, PHONE, HouseReach, VisitorCounts
+from booking.rules.reach_counts import CARD, PHONE, HouseReach, Reach, VisitorCounts
 from booking.rules.visit_vocabulary import RECOGNISED_CHANNELS, Channel
-from booking.services.reach import Scope, _rollup_conditions, _visit_conditions
+from booking.services.reach import Scope, _rollup_conditions, _visit_conditions, reach
 
 
 class amsterdam_day(FunctionElement[Any]):  # lower case: reads like the SQL function it is
@@ -179,13 +179,26 @@ def scope_visitors(period: Period, scope: Scope) -> VisitorCounts:
     return visitors(period, scope).get(None, VisitorCounts())
 
 
+def with_visitors(period: Period, scope: Scope) -> Reach:
+    """The reach of a scope with its visitors. The distinct devices are the distinct
+    visitors (a hash belongs to one phone or one card of one house, and roll-ups add the
+    same sums to both), so the report skips its own pass over the hashes."""
+    counts = reach(period, scope, devices=False)
+    counts.visitors = scope_visitors(period, scope)
+    counts.distinct_devices = counts.visitors.distinct_total
+    return counts
+
+
 def add_house_visitors(
     rows: Sequence[HouseReach], period: Period, *, include_suspicious: bool = False
 ) -> None:
-    """Fill in the visitors of each house's line of the comparison or the rendement."""
+    """Fill in the visitors of each house's line of the comparison or the rendement, and
+    its distinct devices (equal to its distinct visitors, see `with_visitors`), so the
+    rows may come from `reach_per_house(..., devices=False)`."""
     if not rows:
         return
     scope = Scope(tuple(r.house_id for r in rows), include_suspicious=include_suspicious)
     found = visitors(period, scope, per_house=True)
     for row in rows:
         row.visitors = found.get(row.house_id, VisitorCounts())
+        row.distinct_devices = row.visitors.distinct_total

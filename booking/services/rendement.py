@@ -131,7 +131,7 @@ def rendement(period: Period, house_ids: Sequence[int] | None = None) -> list[Re
         row.charged_cents += amount
         row.given_away_cents += list_price - amount
     _add_invoices(result, start, end, period)
-    reached = reach_per_house(period, list(result))
+    reached = reach_per_house(period, list(result), devices=False)
     add_house_visitors(reached, period)
     for house in reached:
         row = result[house.house_id]

@@ -11,8 +11,14 @@ from sqlalchemy import literal, select
 from booking.extensions import db
 from booking.rules.periods import Period
 from booking.rules.reach_counts import CARD, PHONE
-from booking.services.reach import Scope
-from booking.services.reach_visitors import amsterdam_day, scope_visitors, visitors
+from booking.services.reach import Scope, reach, reach_per_house
+from booking.services.reach_visitors import (
+    add_house_visitors,
+    amsterdam_day,
+    scope_visitors,
+    visitors,
+    with_visitors,
+)
 from tests.stats.conftest import at
 
 MON = date(2026, 3, 2)  # a Monday, winter time
@@ -109,6 +115,32 @@ def test_rolled_up_days_add_an_upper_bound(app, house, add_visits, add_rollup):
     add_rollup(house, MON + timedelta(days=1), 4, channel="kaart", distinct_devices=3)
     found = counted(app, house_ids=(house.id,))
     assert found.distinct[CARD] == 4 and not found.exact
+
+
+def test_distinct_devices_are_the_distinct_visitors(app, house, add_visits, add_rollup, make_house):
+    """`with_visitors` and `add_house_visitors` skip the report's own pass over the hashes:
+    both ways must agree, raw visits, flagged ones, taps and roll-ups included."""
+    other = make_house("de-lithse-huiskamer", area="Lith")
+    for where, hashes in ((house, ("p1", "p2", "c1")), (other, ("p3", "c2"))):
+        for h in hashes:
+            channel = "kaart" if h.startswith("c") else "qr"
+            add_visits(where, at(MON, 10), 2, channel=channel, device_hash=h)
+    add_visits(house, at(MON, 11), 3, channel="tablet")
+    add_visits(house, at(MON, 12), channel="qr", device_hash="p9", suspicious=True)
+    add_rollup(other, MON + timedelta(days=1), 4, channel="qr", distinct_devices=3)
+    for suspicious in (False, True):
+        scope = Scope((house.id, other.id), include_suspicious=suspicious)
+        with app.app_context():
+            assert (
+                with_visitors(WEEK, scope).distinct_devices
+                == reach(WEEK, scope).distinct_devices
+                == (9 if suspicious else 8)  # five hashes and p9, plus three rolled up
+            )
+            rows = reach_per_house(WEEK, include_suspicious=suspicious)
+            expected = {r.house_id: r.distinct_devices for r in rows}
+            fast = reach_per_house(WEEK, include_suspicious=suspicious, devices=False)
+            add_house_visitors(fast, WEEK, include_suspicious=suspicious)
+            assert {r.house_id: r.distinct_devices for r in fast} == expected
 
 
 @pytest.mark.parametrize(
