@@ -3,12 +3,10 @@
 Counting happens in SQL with GROUP BY, over the covering index `ix_visit_reach` (house_id,
 visited_at, then every column a report reads): a report reads only the index entries of
 its houses and period, never the visit table, and never loads a Visit object.
-Period bounds are Amsterdam dates, converted to UTC once at the edge; weekday and hour
-are Amsterdam wall-clock, but the database groups by *UTC hour* (a substring of the
-stored text on SQLite, date_trunc on PostgreSQL) and Python converts each hour bucket to
-Amsterdam time.
-That keeps the SQL free of time-zone functions SQLite lacks, and is exact because the
-Amsterdam offset is always a whole number of hours.
+Period bounds are Amsterdam dates, converted to UTC once at the edge. The database groups
+by *UTC hour* (a substring of the stored text on SQLite, date_trunc on PostgreSQL) and
+Python converts each bucket to Amsterdam weekday and hour: exact, the offset being whole
+hours, and free of time-zone functions SQLite lacks.
 
 Older data: raw visits older than the retention period are rolled up into
 `VisitDailyRollup` rows (one per house, room, day, channel, area, age group, first-time
@@ -25,15 +23,13 @@ in one transaction, so no day is in both. What a roll-up cannot give:
   added.
 
 Cost: a report reads the visits of its period three times (per UTC hour; per answer
-combination; distinct devices), each an index-only range scan. bench/stats_bench.py
-measures it on a million visits.
+combination; distinct devices, unless `reach_visitors` counts them), each an index-only
+range scan, measured by bench/stats_bench.py.
 
 Roll-up keys, as `booking.jobs.rollup_visits` writes them: `area_key` is the area's
 name, `elders`, `geen_antwoord`, or "" for no answer; `age_group` one of `AGE_GROUPS` or
-""; `first_time` "ja", "nee" or "" ("true"/"false" are read too).
-
-Device hashes are keyed per house, so one phone in two houses is two devices; distinct
-devices over several houses are the sum per house, as the design intends.
+""; `first_time` "ja", "nee" or "" ("true"/"false" are read too). Device hashes are
+keyed per house: one phone in two houses is two devices, as the design intends.
 
 These are queries without a permission check, for the use cases of
 `booking.services.reach_figures` (which check who asks, and publish), the jobs and the

@@ -350,6 +350,8 @@ def test_language_buttons_stay_on_screen_in_landscape(
     if lang != "nl":
         page.locator(f".language-buttons button[value='{lang}']").click()
         expect(page.locator("html")).to_have_attribute("lang", lang)
+        page.wait_for_load_state("load")  # the new page's stylesheets hold the footer
+        _wait_for_kiosk_script(page, True)
     buttons = page.locator(".language-buttons button")
     assert buttons.count() >= 5
     for i in range(buttons.count()):
